@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace InfantCry.Cli;
+
+/// <summary>The <c>infantcry</c> command-line program.</summary>
+public static class Program
+{
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("InfantCry: why a baby cries (audio) and how much pain it is in (face video).");
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# InfantCry set-up for a fresh Debian machine. Idempotent: every step checks before it works.
+#   scripts/setup.sh [--assets DIR] [--no-build]
+# Installs the Debian packages in scripts/apt-packages.txt, fetches ONNX Runtime's native library from npm's
+# onnxruntime-node package into the user cache, restores and builds the solution, then runs the derived-asset
+# steps in scripts/setup.d (model conversion, oracles, small trainings) into the ignored artifacts/ folder.
+# It downloads nothing else.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ASSETS=${INFANTCRY_ASSETS:-$ROOT/../shared}
+BUILD=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --assets) ASSETS=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    *) echo "setup: unknown argument '$1' (use --assets DIR, --no-build)" >&2; exit 2 ;;
+  esac
+done
+ASSETS=$(cd "$ASSETS" 2>/dev/null && pwd) || { echo "setup: asset folder '$ASSETS' not found; pass --assets DIR (see README, Assets)" >&2; exit 2; }
+export INFANTCRY_ROOT=$ROOT INFANTCRY_ASSETS=$ASSETS
+export INFANTCRY_ARTIFACTS=$ROOT/artifacts
+export INFANTCRY_CACHE=${INFANTCRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/infantcry}
+export PYTHON=/usr/bin/python3   # Debian's python, where python3-torch lives (not a pyenv shim)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+log() { echo "[setup] $*"; }
+
+# 1. Debian packages
+mapfile -t pkgs < <(grep -v -E '^\s*(#|$)' "$ROOT/scripts/apt-packages.txt")
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# npm fetches ONNX Runtime's native library; Debian's npm only where no npm is on PATH (NodeSource images have one).
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  log "installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  log "Debian packages present"
+fi
+
+# 2. ONNX Runtime native library from npm's onnxruntime-node (pinned version and checksum)
+ORT_VERSION=1.30.0
+ORT_TGZ_SHA256=6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75
+ORT_DIR=$INFANTCRY_CACHE/onnxruntime/$ORT_VERSION/linux-x64
+if [ ! -s "$ORT_DIR/libonnxruntime.so.1" ]; then
+  log "fetching onnxruntime-node@$ORT_VERSION from npm"
+  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null)
+  echo "$ORT_TGZ_SHA256  $tmp/onnxruntime-node-$ORT_VERSION.tgz" | sha256sum -c --quiet - \
+    || { echo "setup: onnxruntime-node-$ORT_VERSION.tgz checksum mismatch" >&2; exit 1; }
+  tar -xzf "$tmp/onnxruntime-node-$ORT_VERSION.tgz" -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
+  mkdir -p "$ORT_DIR"
+  install -m 0644 "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_DIR/libonnxruntime.so.1.tmp"
+  mv -f "$ORT_DIR/libonnxruntime.so.1.tmp" "$ORT_DIR/libonnxruntime.so.1"
+  rm -rf "$tmp"; trap - EXIT
+else
+  log "ONNX Runtime $ORT_VERSION present in $ORT_DIR"
+fi
+
+# 3. Restore and build (Release: tests, benchmarks and samples all run optimised code)
+if [ $BUILD -eq 1 ]; then
+  log "dotnet restore + build"
+  dotnet build "$ROOT/InfantCry.sln" -c Release -nologo -clp:ErrorsOnly -v:q
+fi
+
+# 4. Derived assets (each step is idempotent and writes only under artifacts/)
+mkdir -p "$INFANTCRY_ARTIFACTS"
+for step in "$ROOT"/scripts/setup.d/[0-9]*.sh; do
+  [ -e "$step" ] || continue
+  log "step $(basename "$step")"
+  bash "$step"
+done
+log "done"
