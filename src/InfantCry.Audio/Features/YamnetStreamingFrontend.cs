@@ -1,0 +1,151 @@
+namespace InfantCry.Audio.Features;
+
+/// <summary>
+/// YAMNet patches from a live 16 kHz stream: feed samples as they arrive with <see cref="Write"/>, which returns every
+/// patch that became complete; <see cref="Complete"/> ends the stream with YAMNet's pad_waveform. The patches are
+/// bit-identical to <see cref="YamnetFrontend.ComputePatches(ReadOnlySpan{float}, Span{float})"/> on the whole
+/// recording, however the samples are chunked.
+/// </summary>
+/// <remarks>
+/// A patch is complete when 15600 + 7680 k samples have arrived (k = 0, 1, ...): latency is one frame past the patch.
+/// Keeps one 400-sample frame and 96 log-mel frames (about 26 KB); allocates nothing after construction.
+/// One instance per stream; not thread-safe.
+/// </remarks>
+public sealed class YamnetStreamingFrontend
+{
+    private static readonly float[] Zeros = new float[YamnetFrontend.WindowLength];
+
+    private readonly YamnetFrontend _frontend;
+    private readonly float[] _frame = new float[YamnetFrontend.WindowLength];
+    private readonly float[] _frames = new float[YamnetFrontend.PatchLength];
+    private int _frameFill;     // samples in _frame
+    private int _framesHeld;    // log-mel frames in _frames
+    private bool _completed;
+
+    /// <summary>Creates a streaming frontend.</summary>
+    /// <param name="frontend">The frontend whose tables to use; <see cref="YamnetFrontend.Shared"/> when null.</param>
+    public YamnetStreamingFrontend(YamnetFrontend? frontend = null) => _frontend = frontend ?? YamnetFrontend.Shared;
+
+    /// <summary>Samples written since construction or <see cref="Reset"/> (not counting padding).</summary>
+    public long SampleCount { get; private set; }
+
+    /// <summary>Log-mel frames computed so far.</summary>
+    public long FrameCount { get; private set; }
+
+    /// <summary>Patches emitted so far.</summary>
+    public long PatchCount { get; private set; }
+
+    /// <summary>The number of patches the next <see cref="Write"/> of <paramref name="sampleCount"/> samples will emit.</summary>
+    /// <param name="sampleCount">Samples, zero or more.</param>
+    /// <returns>The count; the destination of <see cref="Write"/> needs that many times <see cref="YamnetFrontend.PatchLength"/> floats.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleCount"/> is negative.</exception>
+    public int GetPatchCountForWrite(int sampleCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sampleCount);
+        return (int)(PatchesCompleteAt(SampleCount + sampleCount) - PatchesCompleteAt(SampleCount));
+    }
+
+    /// <summary>Starts a new stream.</summary>
+    public void Reset()
+    {
+        _frameFill = 0;
+        _framesHeld = 0;
+        SampleCount = 0;
+        FrameCount = 0;
+        PatchCount = 0;
+        _completed = false;
+    }
+
+    /// <summary>Adds samples and writes the patches that became complete.</summary>
+    /// <param name="samples16k">The next 16 kHz samples.</param>
+    /// <param name="patches">At least <see cref="GetPatchCountForWrite"/>(samples16k.Length) · <see cref="YamnetFrontend.PatchLength"/> floats.</param>
+    /// <returns>Patches written to the start of <paramref name="patches"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="patches"/> is too short.</exception>
+    /// <exception cref="InvalidOperationException">The stream was completed; call <see cref="Reset"/>.</exception>
+    public int Write(ReadOnlySpan<float> samples16k, Span<float> patches)
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("The stream was completed; call Reset() before writing a new stream.");
+        }
+
+        int expected = GetPatchCountForWrite(samples16k.Length);
+        if (patches.Length < (long)expected * YamnetFrontend.PatchLength)
+        {
+            throw new ArgumentException($"Destination has {patches.Length} floats; {expected} patches need {(long)expected * YamnetFrontend.PatchLength}.", nameof(patches));
+        }
+
+        int written = WriteCore(samples16k, patches);
+        SampleCount += samples16k.Length;
+        return written;
+    }
+
+    /// <summary>Ends the stream as YAMNet's pad_waveform does (zeros up to the padded length) and writes the last patch, if any.</summary>
+    /// <param name="patches">At least <see cref="YamnetFrontend.PatchLength"/> floats.</param>
+    /// <returns>Patches written: 0 or 1.</returns>
+    /// <exception cref="ArgumentException"><paramref name="patches"/> is too short.</exception>
+    /// <exception cref="InvalidOperationException">The stream was already completed.</exception>
+    public int Complete(Span<float> patches)
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("The stream was already completed; call Reset() before writing a new stream.");
+        }
+
+        if (patches.Length < YamnetFrontend.PatchLength)
+        {
+            throw new ArgumentException($"Destination has {patches.Length} floats; a patch needs {YamnetFrontend.PatchLength}.", nameof(patches));
+        }
+
+        _completed = true;
+        long padded = SampleCount <= YamnetFrontend.MinimumSamples ? YamnetFrontend.MinimumSamples
+            : YamnetFrontend.MinimumSamples + ((SampleCount - YamnetFrontend.MinimumSamples + YamnetFrontend.PatchHopSamples - 1) / YamnetFrontend.PatchHopSamples * YamnetFrontend.PatchHopSamples);
+        long missing = padded - SampleCount;
+        int written = 0;
+        while (missing > 0)
+        {
+            int n = (int)Math.Min(missing, Zeros.Length);
+            written += WriteCore(Zeros.AsSpan(0, n), patches[(written * YamnetFrontend.PatchLength)..]);
+            missing -= n;
+        }
+
+        return written;
+    }
+
+    private static long PatchesCompleteAt(long samples) =>
+        samples < YamnetFrontend.MinimumSamples ? 0 : 1 + ((samples - YamnetFrontend.MinimumSamples) / YamnetFrontend.PatchHopSamples);
+
+    private int WriteCore(ReadOnlySpan<float> samples, Span<float> patches)
+    {
+        const int bands = YamnetFrontend.MelBands;
+        int written = 0;
+        while (!samples.IsEmpty)
+        {
+            int take = Math.Min(samples.Length, _frame.Length - _frameFill);
+            samples[..take].CopyTo(_frame.AsSpan(_frameFill));
+            samples = samples[take..];
+            _frameFill += take;
+            if (_frameFill < _frame.Length)
+            {
+                break;
+            }
+
+            _frontend.ComputeFrame(_frame, _frames.AsSpan(_framesHeld * bands, bands));
+            _framesHeld++;
+            FrameCount++;
+            _frame.AsSpan(YamnetFrontend.HopLength).CopyTo(_frame);
+            _frameFill -= YamnetFrontend.HopLength;
+
+            if (_framesHeld == YamnetFrontend.PatchFrames)
+            {
+                _frames.CopyTo(patches.Slice(written * YamnetFrontend.PatchLength, YamnetFrontend.PatchLength));
+                written++;
+                PatchCount++;
+                _frames.AsSpan(YamnetFrontend.PatchHopFrames * bands).CopyTo(_frames);
+                _framesHeld = YamnetFrontend.PatchFrames - YamnetFrontend.PatchHopFrames;
+            }
+        }
+
+        return written;
+    }
+}

@@ -1,0 +1,261 @@
+namespace InfantCry.Audio.Resampling;
+
+/// <summary>
+/// Streaming band-limited resampler between any two integer rates: a polyphase Kaiser-windowed sinc whose phases
+/// are precomputed once into one contiguous table (shared by every resampler of the same rates and options).
+/// </summary>
+/// <remarks>
+/// <para>Feed consecutive chunks of one stream to <see cref="Process"/>, then call <see cref="Flush"/> once at the end.
+/// Output sample n is the band-limited value of the input at time n · from / to, so the output is aligned with the input
+/// (no delay) and has ceil(inputLength · to / from) samples in total. Chunking never changes the result: any split of
+/// the input gives output bit-identical to processing it whole. The price is latency: an output is written once the
+/// input <see cref="HalfWidth"/> samples past its time has arrived.</para>
+/// <para>Quality is set by <see cref="ResamplerOptions"/> (default: >= 120 dB stopband from the lower Nyquist frequency,
+/// &lt;= 0.01 dB ripple up to 0.9 of it). Equal rates copy the input unchanged.</para>
+/// <para>Steady state allocates nothing. One instance per stream; not thread-safe (distinct instances are independent).</para>
+/// </remarks>
+public sealed class PolyphaseResampler
+{
+    private readonly PolyphaseFilter? _filter;
+    private readonly float[] _history;   // the last 2H samples of the virtual stream (H zeros, then the input)
+    private readonly float[] _scratch;   // history followed by the first up-to-2H samples of the current chunk
+    private readonly float[] _zeros;     // H + 1 zeros fed by Flush
+    private readonly int _taps;
+    private readonly int _stepWhole;     // floor(M / L)
+    private readonly int _stepPhase;     // M mod L
+    private long _seen;                  // virtual samples seen: H leading zeros + input samples
+    private long _windowStart;           // virtual index of the first tap of the next output: floor(n M / L)
+    private int _phase;                  // n M mod L
+    private long _outputs;
+    private bool _flushed;
+
+    /// <summary>Creates a resampler for one stream.</summary>
+    /// <param name="fromRate">Input rate in Hz, 1 to 10 MHz.</param>
+    /// <param name="toRate">Output rate in Hz, 1 to 10 MHz.</param>
+    /// <param name="options">Filter quality; <see cref="ResamplerOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A rate is outside 1 Hz to 10 MHz or an option is out of range.</exception>
+    /// <exception cref="ArgumentException">The rates reduce to a ratio whose phase table would exceed 64 M coefficients.</exception>
+    public PolyphaseResampler(int fromRate, int toRate, ResamplerOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromRate, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(toRate, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fromRate, MaxRate);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(toRate, MaxRate);
+        options ??= ResamplerOptions.Default;
+        options.Validate();
+        FromRate = fromRate;
+        ToRate = toRate;
+        Options = options;
+        if (fromRate == toRate)
+        {
+            _history = [];
+            _scratch = [];
+            _zeros = [];
+            UpFactor = DownFactor = 1;
+            return;
+        }
+
+        int g = PolyphaseFilter.Gcd(fromRate, toRate);
+        if ((long)(toRate / g) * EstimateTaps(fromRate, toRate, options) > MaxTableLength)
+        {
+            throw new ArgumentException($"Resampling {fromRate} -> {toRate} Hz reduces to {toRate / g}/{fromRate / g}; its phase table would exceed {MaxTableLength} coefficients. Use rates with a larger common divisor.", nameof(toRate));
+        }
+
+        _filter = PolyphaseFilter.Get(fromRate, toRate, options);
+        UpFactor = _filter.Up;
+        DownFactor = _filter.Down;
+        _taps = _filter.TapsPerPhase;
+        _stepWhole = DownFactor / UpFactor;
+        _stepPhase = DownFactor % UpFactor;
+        _history = new float[_taps - 1];
+        _scratch = new float[2 * (_taps - 1)];
+        _zeros = new float[HalfWidth + 1];
+        Reset();
+    }
+
+    private const int MaxRate = 10_000_000;
+    private const long MaxTableLength = 64L << 20;
+
+    /// <summary>Input rate in Hz.</summary>
+    public int FromRate { get; }
+
+    /// <summary>Output rate in Hz.</summary>
+    public int ToRate { get; }
+
+    /// <summary>The filter quality.</summary>
+    public ResamplerOptions Options { get; }
+
+    /// <summary>L: the output rate divided by gcd(from, to).</summary>
+    public int UpFactor { get; }
+
+    /// <summary>M: the input rate divided by gcd(from, to).</summary>
+    public int DownFactor { get; }
+
+    /// <summary>H: input samples on each side of an output's time that contribute to it; also the latency in input samples (0 for equal rates).</summary>
+    public int HalfWidth => _filter?.HalfWidth ?? 0;
+
+    /// <summary>Weights applied per output sample (2H + 1; 0 for equal rates).</summary>
+    public int TapsPerPhase => _taps;
+
+    /// <summary>Input samples received since construction or <see cref="Reset"/>.</summary>
+    public long InputCount => _filter is null ? _seen : _seen - HalfWidth;
+
+    /// <summary>Output samples written since construction or <see cref="Reset"/>.</summary>
+    public long OutputCount => _outputs;
+
+    /// <summary>The most samples <see cref="Flush"/> can write.</summary>
+    public int MaxFlushLength => _filter is null ? 0 : GetMaxOutputLength(HalfWidth);
+
+    /// <summary>An upper bound of the samples one <see cref="Process"/> call writes for <paramref name="inputLength"/> input samples: ceil(inputLength · to / from).</summary>
+    /// <param name="inputLength">Input samples of the call, zero or more.</param>
+    /// <returns>The bound.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputLength"/> is negative.</exception>
+    /// <exception cref="OverflowException">The bound exceeds <see cref="int.MaxValue"/>.</exception>
+    public int GetMaxOutputLength(int inputLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputLength);
+        return checked((int)((((long)inputLength * UpFactor) + DownFactor - 1) / DownFactor));
+    }
+
+    /// <summary>Forgets the stream: the next <see cref="Process"/> call starts a new one. Allocates nothing.</summary>
+    public void Reset()
+    {
+        Array.Clear(_history);
+        _seen = HalfWidth;
+        _windowStart = 0;
+        _phase = 0;
+        _outputs = 0;
+        _flushed = false;
+    }
+
+    /// <summary>Resamples the next chunk of the stream.</summary>
+    /// <param name="input">The next input samples (any length, including 0).</param>
+    /// <param name="output">Receives the outputs that became complete; at least <see cref="GetMaxOutputLength"/>(input.Length) long.</param>
+    /// <returns>The number of samples written to the start of <paramref name="output"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <see cref="GetMaxOutputLength"/>(input.Length).</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Flush"/> was called; call <see cref="Reset"/> to start a new stream.</exception>
+    public int Process(ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (_flushed)
+        {
+            throw new InvalidOperationException("The stream was flushed; call Reset() before processing a new stream.");
+        }
+
+        int max = GetMaxOutputLength(input.Length);
+        if (output.Length < max)
+        {
+            throw new ArgumentException($"Output has {output.Length} samples; {input.Length} input samples at {FromRate} -> {ToRate} Hz can produce up to {max}.", nameof(output));
+        }
+
+        return ProcessCore(input, output, long.MaxValue);
+    }
+
+    /// <summary>Ends the stream: writes the remaining outputs as if the input continued with zeros, up to a total of ceil(<see cref="InputCount"/> · to / from).</summary>
+    /// <param name="output">Receives the last outputs; at least <see cref="MaxFlushLength"/> long.</param>
+    /// <returns>The number of samples written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <see cref="MaxFlushLength"/>.</exception>
+    /// <exception cref="InvalidOperationException">The stream was already flushed.</exception>
+    public int Flush(Span<float> output)
+    {
+        if (_flushed)
+        {
+            throw new InvalidOperationException("The stream was already flushed; call Reset() before processing a new stream.");
+        }
+
+        if (output.Length < MaxFlushLength)
+        {
+            throw new ArgumentException($"Output has {output.Length} samples; Flush can write up to {MaxFlushLength}.", nameof(output));
+        }
+
+        _flushed = true;
+        if (_filter is null)
+        {
+            return 0;
+        }
+
+        long total = ((InputCount * UpFactor) + DownFactor - 1) / DownFactor;
+        if (total <= _outputs)
+        {
+            return 0;
+        }
+
+        // The last output's window starts at floor((total - 1) M / L) <= InputCount - 1 + H (virtual index) and spans 2H + 1
+        // samples, so at most H zeros are needed; they come from a cleared block allocated once.
+        long lastStart = (total - 1) * DownFactor / UpFactor;
+        int zeros = (int)Math.Max(0, lastStart + _taps - _seen);
+        return ProcessCore(_zeros.AsSpan(0, Math.Min(zeros, _zeros.Length)), output, total);
+    }
+
+    private int ProcessCore(ReadOnlySpan<float> input, Span<float> output, long limit)
+    {
+        if (_filter is null)
+        {
+            input.CopyTo(output);
+            _seen += input.Length;
+            _outputs += input.Length;
+            return input.Length;
+        }
+
+        int span = _taps - 1;
+        ReadOnlySpan<float> table = _filter.Coefficients;
+        long chunkStart = _seen;
+        long available = _seen + input.Length;
+        int written = 0;
+
+        // Outputs whose window starts in the history: read from scratch = history + the chunk's first samples.
+        if (_windowStart < chunkStart && _outputs < limit && _windowStart + _taps <= available)
+        {
+            int head = Math.Min(input.Length, span);
+            _history.CopyTo(_scratch.AsSpan());
+            input[..head].CopyTo(_scratch.AsSpan(span));
+            ReadOnlySpan<float> scratch = _scratch.AsSpan(0, span + head);
+            while (_windowStart < chunkStart && _outputs < limit && _windowStart + _taps <= available)
+            {
+                int offset = (int)(_windowStart - chunkStart + span);
+                output[written++] = DotProduct.Simd(table.Slice(_phase * _taps, _taps), scratch.Slice(offset, _taps));
+                Advance();
+            }
+        }
+
+        // Outputs whose window lies inside the chunk: read the input directly.
+        while (_outputs < limit && _windowStart + _taps <= available)
+        {
+            int offset = (int)(_windowStart - chunkStart);
+            output[written++] = DotProduct.Simd(table.Slice(_phase * _taps, _taps), input.Slice(offset, _taps));
+            Advance();
+        }
+
+        // Keep the last 2H samples of the virtual stream.
+        if (input.Length >= span)
+        {
+            input[^span..].CopyTo(_history);
+        }
+        else if (input.Length > 0)
+        {
+            _history.AsSpan(input.Length).CopyTo(_history);
+            input.CopyTo(_history.AsSpan(span - input.Length));
+        }
+
+        _seen = available;
+        return written;
+    }
+
+    private void Advance()
+    {
+        _outputs++;
+        _windowStart += _stepWhole;
+        _phase += _stepPhase;
+        if (_phase >= UpFactor)
+        {
+            _phase -= UpFactor;
+            _windowStart++;
+        }
+    }
+
+    private static long EstimateTaps(int fromRate, int toRate, ResamplerOptions options)
+    {
+        double nyquist = Math.Min(fromRate, toRate) / 2.0;
+        double width = (options.StopbandEdge - options.PassbandEdge) * nyquist / fromRate;
+        return (long)Math.Ceiling((options.StopbandAttenuationDb + PolyphaseFilter.DesignMarginDb) / (14.36 * width)) + 2;
+    }
+}
