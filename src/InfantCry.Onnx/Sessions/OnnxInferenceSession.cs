@@ -443,7 +443,12 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
         nint session = _session.DangerousGetHandle();
         if (!cancellationToken.CanBeCanceled)
         {
-            ThrowIfFailed(OrtApi.Run(session, 0, inputNames, inputValues, inputCount, outputNames, outputCount, outputValues), RunContext);
+            nint runStatus = OrtApi.Run(session, 0, inputNames, inputValues, inputCount, outputNames, outputCount, outputValues);
+            if (runStatus != 0)
+            {
+                ThrowIfFailed(runStatus, RunContext);
+            }
+
             return;
         }
 
