@@ -99,3 +99,64 @@ public sealed class ConcurrencyTests
 
     private static TensorInput Input(float[] data) => TensorInput.Float32("x", data, new long[] { data.Length / 8, 8 });
 }
+
+/// <summary>Dispose racing with running calls: each call either completes correctly or throws ObjectDisposedException.</summary>
+[TestFixture]
+public sealed class DisposeRaceTests
+{
+    private const int Workers = 4;
+    private const int RunsBeforeDispose = 200;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Test]
+    public void Dispose_while_runs_are_in_flight_never_crashes()
+    {
+        GoldenModel model = GoldenModels.Get("mlp_batch");
+        var session = OnnxInferenceSession.Create(model.Path, new OnnxSessionOptions { IntraOpThreads = 1 });
+        float[] golden = model.Outputs[0].Float32!;
+        int completed = 0;
+        var endings = new Exception?[Workers];
+        var workers = Enumerable.Range(0, Workers).Select(w => Task.Factory.StartNew(() =>
+        {
+            float[] y = new float[golden.Length];
+            for (int run = 0; ; run++)
+            {
+                try
+                {
+                    if (run % 2 == 0)
+                    {
+                        session.Run(model.ToInputs(), [TensorOutput.Float32("y", y, model.Outputs[0].Shape)]);
+                    }
+                    else
+                    {
+                        y = session.Run(model.ToInputs()).Single().Float32Data!;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    endings[w] = ex;
+                    return;
+                }
+
+                if (Tolerances.Compare(y, golden).WorstExcess > 0)
+                {
+                    endings[w] = new InvalidOperationException($"worker {w}: wrong output on run {run}");
+                    return;
+                }
+
+                Interlocked.Increment(ref completed);
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref completed) < RunsBeforeDispose && clock.Elapsed < Patience && !workers.Any(t => t.IsCompleted))
+        {
+            Thread.Sleep(1);
+        }
+
+        session.Dispose();
+        Assert.That(Task.WaitAll(workers, Patience), Is.True, "workers did not stop after Dispose");
+        Assert.That(endings, Has.All.InstanceOf<ObjectDisposedException>());
+        TestContext.Out.WriteLine($"{completed} runs completed before Dispose stopped {Workers} workers");
+    }
+}
