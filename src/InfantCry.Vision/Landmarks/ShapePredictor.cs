@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Drawing;
-using System.Numerics.Tensors;
 using InfantCry.Imaging;
 
 namespace InfantCry.Landmarks;
@@ -38,6 +37,7 @@ public sealed class ShapePredictor
     private readonly Split[] _splits;
     private readonly float[] _leaves;           // leaf vectors, 2 * PartCount floats each
     private readonly int _maxFeatures;
+    private readonly int _maxTreesPerLevel;
 
     private ShapePredictor(
         float[] initialShape, int[] featureStart, int[] anchorOffset, float[] deltaX, float[] deltaY,
@@ -56,6 +56,7 @@ public sealed class ShapePredictor
         for (int c = 0; c < CascadeCount; c++)
         {
             _maxFeatures = Math.Max(_maxFeatures, featureStart[c + 1] - featureStart[c]);
+            _maxTreesPerLevel = Math.Max(_maxTreesPerLevel, treeStart[c + 1] - treeStart[c]);
         }
     }
 
@@ -163,6 +164,7 @@ public sealed class ShapePredictor
 
         int shapeLength = _initialShape.Length;
         float[] scratch = ArrayPool<float>.Shared.Rent(shapeLength + _maxFeatures);
+        int[] leafOffsets = ArrayPool<int>.Shared.Rent(_maxTreesPerLevel);
         try
         {
             Span<float> shape = scratch.AsSpan(0, shapeLength);
@@ -180,17 +182,23 @@ public sealed class ShapePredictor
             for (int cascade = 0; cascade < CascadeCount; cascade++)
             {
                 ExtractFeatures(sampler, cascade, shape, features, left, top, scaleX, scaleY);
-                for (int tree = _treeStart[cascade]; tree < _treeStart[cascade + 1]; tree++)
+
+                // The trees of a level read only the level's pixels, so all leaves are found first; then the leaf
+                // vectors (scattered over the model's 65 MB) are summed with the next ones already being fetched.
+                int firstTree = _treeStart[cascade];
+                int trees = _treeStart[cascade + 1] - firstTree;
+                Span<int> offsets = leafOffsets.AsSpan(0, trees);
+                for (int t = 0; t < trees; t++)
                 {
-                    int leaf = FindLeaf(tree, features);
+                    int leaf = FindLeaf(firstTree + t, features);
+                    offsets[t] = _leafStart[firstTree + t] + (leaf * shapeLength);
                     if (!leaves.IsEmpty)
                     {
-                        leaves[tree] = leaf;
+                        leaves[firstTree + t] = leaf;
                     }
-
-                    // current_shape += leaf_values[leaf], in float, tree after tree (dlib's order).
-                    TensorPrimitives.Add(shape, _leaves.AsSpan(_leafStart[tree] + leaf * shapeLength, shapeLength), shape);
                 }
+
+                LeafAccumulator.AddLeaves(shape, _leaves, offsets);
             }
 
             for (int i = 0; i < PartCount; i++)
@@ -201,6 +209,7 @@ public sealed class ShapePredictor
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
+            ArrayPool<int>.Shared.Return(leafOffsets);
         }
     }
 
