@@ -22,6 +22,14 @@ namespace InfantCry.Landmarks;
 /// threads. A call allocates nothing in steady state (scratch comes from <see cref="ArrayPool{T}.Shared"/>), apart
 /// from the array the allocating overload returns.</para>
 /// </remarks>
+/// <example>
+/// <code>
+/// var predictor = ShapePredictor.Load("/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
+/// var image = new ImageBuffer(rgbBytes, width, height, PixelFormat.Rgb24);
+/// Span&lt;PointF&gt; points = stackalloc PointF[predictor.PartCount];
+/// predictor.Predict(image, faceBox, points);   // points[36..41]: one eye, [42..47]: the other, [8]: chin
+/// </code>
+/// </example>
 public sealed class ShapePredictor
 {
     private const int SerializationVersion = 1;
@@ -131,7 +139,7 @@ public sealed class ShapePredictor
     /// <param name="face">The face box in pixels. As in dlib, the box's top-left pixel and its bottom-right pixel
     /// <c>(X + Width - 1, Y + Height - 1)</c> are the corners of the model's unit square (see <see cref="FromDlibRectangle"/>).</param>
     /// <param name="landmarks">Receives <see cref="PartCount"/> points in image pixel coordinates (sub-pixel).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="face"/> is not finite or has no area.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="face"/> is not finite, or is narrower or lower than one pixel.</exception>
     /// <exception cref="ArgumentException"><paramref name="landmarks"/> is shorter than <see cref="PartCount"/>.</exception>
     public void Predict(in ImageBuffer image, RectangleF face, Span<PointF> landmarks) =>
         Predict(image, face, landmarks, []);
@@ -140,7 +148,7 @@ public sealed class ShapePredictor
     /// <param name="image">The image (see <see cref="Predict(in ImageBuffer, RectangleF, Span{PointF})"/>).</param>
     /// <param name="face">The face box in pixels (see <see cref="Predict(in ImageBuffer, RectangleF, Span{PointF})"/>).</param>
     /// <returns><see cref="PartCount"/> points in image pixel coordinates (sub-pixel).</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="face"/> is not finite or has no area.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="face"/> is not finite, or is narrower or lower than one pixel.</exception>
     public PointF[] Predict(in ImageBuffer image, RectangleF face)
     {
         var landmarks = new PointF[PartCount];
@@ -220,9 +228,9 @@ public sealed class ShapePredictor
             throw new ArgumentOutOfRangeException(nameof(face), face, "The face box must have finite coordinates.");
         }
 
-        if (face.Width <= 0 || face.Height <= 0)
+        if (face.Width < 1 || face.Height < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(face), face, "The face box must have a positive width and height.");
+            throw new ArgumentOutOfRangeException(nameof(face), face, "The face box must be at least one pixel wide and high.");
         }
     }
 
