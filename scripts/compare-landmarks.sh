@@ -3,8 +3,9 @@
 #   1. accuracy: the golden test's max |ours - dlib| per image (tests/InfantCry.Vision.Tests, ShapePredictorGoldenTests);
 #   2. speed, same process run: BenchmarkDotNet's ShapePredictorBenchmarks (dlib C++ through libdlib_oracle.so as the
 #      baseline, our port on RGB and gray input; one operation = one face, single-threaded, short job);
-#   3. speed, dlib alone: the oracle's timing mode (wall clock and thread CPU time per face).
-# Needs the set-up (scripts/setup.sh, step setup.d/30-dlib-oracle.sh). Takes about 3 minutes. Not part of the tests.
+#   3. speed, one process per side with thread CPU time (steadier than wall time on a shared machine): the oracle's
+#      timing mode for dlib and scripts/landmarks-timing.cs for the port, same faces, same pixels.
+# Needs the set-up (scripts/setup.sh, step setup.d/30-dlib-oracle.sh). Takes 3 to 6 minutes. Not part of the tests.
 #   scripts/compare-landmarks.sh [--iterations N]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,8 +29,10 @@ echo "[compare-landmarks] BenchmarkDotNet (short job)"
 (cd "$ROOT/benchmarks/InfantCry.Benchmarks" && dotnet run -c Release -- --filter '*ShapePredictorBenchmarks*' --job short \
   --artifacts "$tmp/bdn" >"$tmp/bdn.log" 2>&1) || { tail -40 "$tmp/bdn.log" >&2; exit 1; }
 
-echo "[compare-landmarks] dlib oracle timing ($ITER iterations)"
+echo "[compare-landmarks] dlib oracle and managed timing ($ITER iterations each)"
 oracle_json=$("$ART/bin/dlib-oracle" time --model "$MODEL" --iterations "$ITER" "$ASSETS"/data/faces/*.jpg)
+managed_json=$(cd "$ROOT" && dotnet run -c Release scripts/landmarks-timing.cs -- --oracle "$ART/oracle" --model "$MODEL" --iterations "$ITER" | tail -1)
+ratios=$(/usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); m=json.loads(sys.argv[2]); print("managed / dlib: wall %.2f, thread CPU %.2f" % (m["ms_per_face"]/d["ms_per_face"], m["cpu_ms_per_face"]/d["cpu_ms_per_face"]))' "$oracle_json" "$managed_json")
 
 {
   echo "# Landmarks: InfantCry's managed shape predictor vs dlib 19.24 C++"
@@ -46,10 +49,12 @@ oracle_json=$("$ART/bin/dlib-oracle" time --model "$MODEL" --iterations "$ITER" 
   echo
   cat "$tmp"/bdn/results/*ShapePredictorBenchmarks-report-github.md
   echo
-  echo "## Speed, dlib alone (dlib-oracle time, $ITER passes over every face)"
+  echo "## Speed, one process per side, wall and thread CPU ms per face ($ITER passes over every face, single-threaded)"
   echo
   echo '```'
-  echo "$oracle_json"
+  echo "dlib C++ (dlib-oracle time):             $oracle_json"
+  echo "managed  (scripts/landmarks-timing.cs):  $managed_json"
+  echo "$ratios"
   echo '```'
 } >"$REPORT"
 echo "[compare-landmarks] wrote $REPORT"

@@ -226,6 +226,15 @@ public sealed class ShapePredictorSyntheticTests
     }
 
     [Test]
+    public void Load_StopsWhenCancelled()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.That(() => ShapePredictor.Load(new MemoryStream(TwoPartModel().Serialize()), cancelled.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
     public void Load_RejectsAMissingFile_NamingIt()
     {
         string path = Path.Combine(Path.GetTempPath(), $"no-such-model-{Guid.NewGuid():N}.dat");
