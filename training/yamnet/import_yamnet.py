@@ -31,6 +31,7 @@ import torch
 from infantcry_ref import yamnet_frontend as ref
 
 from . import assets as A
+from .onnx_tools import fold_pads_into_convs
 from .model import EMBEDDING_SIZE, NUM_CLASSES, PATCH_BANDS, PATCH_FRAMES, Yamnet, load_yamnet
 from .pipeline import patches_float64, patches_tflite, run_patches, to_16k
 from .signals import CHECK_PATCHES_SEED, chirp_plus_noise, sine
@@ -48,8 +49,8 @@ def export_onnx(net: Yamnet, path: Path) -> None:
         net, (dummy,), str(tmp), input_names=["patches"], output_names=["embeddings", "scores"],
         dynamic_axes={"patches": {0: "N"}, "embeddings": {0: "N"}, "scores": {0: "N"}},
         opset_version=OPSET, do_constant_folding=True)
-    m = onnx.load(str(tmp))
-    onnx.checker.check_model(m)
+    m = fold_pads_into_convs(onnx.load(str(tmp)), net)
+    onnx.checker.check_model(m, full_check=True)
     m.doc_string = ("YAMNet (tensorflow/models research/audioset/yamnet, Apache-2.0) converted from Google's TF Lite "
                     "model by InfantCry's training/yamnet/import_yamnet.py; int8 weights dequantized to float32.")
     onnx.save(m, str(tmp))
@@ -98,7 +99,8 @@ def donateacry_files(assets: Path) -> list:
     return files
 
 
-def score_donateacry(net: Yamnet, consts: FrontendConstants, assets: Path, out_dir: Path, log=print) -> dict:
+def score_donateacry(net: Yamnet, consts: FrontendConstants, assets: Path, out_dir: Path, log=None) -> dict:
+    log = log or (lambda s: print(s, flush=True))
     files = donateacry_files(assets)
     root = Path(assets) / A.DONATEACRY_RELPATH
     rel, reasons, installs, offsets = [], [], [], [0]
@@ -149,7 +151,7 @@ def main(argv=None) -> int:
     data = A.read_verified_tflite(args.assets)
     net, report, model = load_yamnet(data)
     consts = FrontendConstants.from_model(model)
-    print(f"[yamnet] loaded {len(report.mapping)} weight tensors from {A.TFLITE_RELPATH}")
+    print(f"[yamnet] loaded {len(report.mapping)} weight tensors from {A.TFLITE_RELPATH}", flush=True)
 
     onnx_path = out / A.ONNX_NAME
     export_onnx(net, onnx_path)
@@ -169,7 +171,7 @@ def main(argv=None) -> int:
     (out / A.CHECK_NAME).write_text(json.dumps(check))
 
     fstats = write_frontend_check(consts, out / A.FRONTEND_CHECK_NAME)
-    print(f"[yamnet] float64 vs int8 frontend on chirp + noise: {fstats}")
+    print(f"[yamnet] float64 vs int8 frontend on chirp + noise: {fstats}", flush=True)
 
     info = {
         "onnx": A.ONNX_NAME, "sha256": onnx_sha, "opset": OPSET, "ir_version": onnx.load(str(onnx_path)).ir_version,
@@ -185,10 +187,10 @@ def main(argv=None) -> int:
         "producer": "training/yamnet/import_yamnet.py", "torch": torch.__version__, "onnx_package": onnx.__version__,
     }
     if not args.skip_donateacry:
-        print("[yamnet] scoring and embedding the donateacry clips")
+        print("[yamnet] scoring and embedding the donateacry clips", flush=True)
         info["donateacry"] = score_donateacry(net, consts, args.assets, out)
     (out / A.ONNX_INFO_NAME).write_text(json.dumps(info, indent=1))
-    print(f"[yamnet] wrote {out} in {time.time() - t0:.0f} s (onnx sha256 {onnx_sha})")
+    print(f"[yamnet] wrote {out} in {time.time() - t0:.0f} s (onnx sha256 {onnx_sha})", flush=True)
     return 0
 
 
