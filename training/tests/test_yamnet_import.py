@@ -6,7 +6,7 @@ Needs ../shared (yamnet.tflite, class map, donateacry) and the artifacts of scri
 """
 import copy
 import json
-import os
+import struct
 import sys
 import tempfile
 import unittest
@@ -31,7 +31,8 @@ from yamnet.onnx_tools import evaluate  # noqa: E402
 from yamnet.pipeline import patches_float64, patches_tflite, run_patches, to_16k  # noqa: E402
 from yamnet.signals import chirp_plus_noise, silence, sine, white_noise  # noqa: E402
 from yamnet.tflite_frontend import FrontendConstants, log_mel, run_graph_frontend  # noqa: E402
-from yamnet.tflite_reader import Quantization, Tensor, TfliteFormatError, dequantize, read_model  # noqa: E402
+from yamnet.tflite_reader import (Quantization, Tensor, TfliteFormatError, _read_opcode, _Table,  # noqa: E402
+                                  dequantize, read_model)
 from yamnet.wav import read_pcm16_mono  # noqa: E402
 
 torch.set_num_threads(min(2, torch.get_num_threads()))
@@ -124,6 +125,30 @@ class TfliteReaderTests(unittest.TestCase):
         q.quantized_dimension = 2
         with self.assertRaises(TfliteFormatError):
             dequantize(t)
+
+    def test_operator_code_resolution(self):
+        """OperatorCode: schema >= 2.4 files carry the code in the int32 builtin_code (field 3) and, for codes below
+        127, also in the deprecated byte (field 0); older files only in the byte; codes above 127 put the
+        placeholder 127 in the byte."""
+        def table(fields):  # a vtable followed by its table; fields: [(index, struct format, value)]
+            body, offsets = b"", {}
+            for index, fmt, value in fields:
+                offsets[index] = 4 + len(body)
+                body += struct.pack("<" + fmt, value).ljust(4, b"\0")
+            n = max(offsets) + 1
+            vt = struct.pack("<HH", 4 + 2 * n, 4 + len(body)) + b"".join(
+                struct.pack("<H", offsets.get(i, 0)) for i in range(n))
+            vt = vt.ljust((len(vt) + 3) // 4 * 4, b"\0")
+            return vt + struct.pack("<i", len(vt)) + body, len(vt)
+
+        for fields, code in (([(0, "b", 3), (2, "i", 2)], 3),                    # old file: byte only
+                             ([(0, "b", 4), (2, "i", 1), (3, "i", 4)], 4),       # both fields
+                             ([(0, "b", 127), (3, "i", 150)], 150)):             # extended code
+            data, pos = table(fields)
+            self.assertEqual(_read_opcode(_Table(data, pos)).builtin_code, code)
+        data, pos = table([(0, "b", 127)])
+        with self.assertRaises(TfliteFormatError):
+            _read_opcode(_Table(data, pos))
 
     def test_rejects_other_files(self):
         data = bytearray(A.read_verified_tflite(ASSETS))
