@@ -344,7 +344,9 @@ class SyntheticBehaviourTests(unittest.TestCase):
 
 class DonateacryBehaviourTests(unittest.TestCase):
     """Issue 4's corpus figures from the cached per-clip scores (8 kHz clips upsampled to 16 kHz with the reference
-    resampler, clip score = mean over the 0.975 s windows at 0.48 s hop)."""
+    resampler, clip score = mean over the 0.975 s windows at 0.48 s hop). Issue 4 measured them by running the TF
+    Lite graph, i.e. with its int8 frontend: that is the like-for-like check of the conversion; the exact float64
+    frontend (what the C# SDK computes) is held to the same figures."""
 
     @classmethod
     def setUpClass(cls):
@@ -367,22 +369,27 @@ class DonateacryBehaviourTests(unittest.TestCase):
             np.testing.assert_allclose(self.cache["clip_scores"][i], f64.mean(0), rtol=0, atol=RECOMPUTE_ATOL)
             np.testing.assert_allclose(self.cache["clip_scores_int8"][i], int8.mean(0), rtol=0, atol=RECOMPUTE_ATOL)
 
-    def check_figures(self, scores):
+    def check_figures(self, scores, like_for_like):
         f = donateacry_figures(scores, self.names)
         top1 = f["top1_fraction"]
         self.assertAlmostEqual(top1.get("Crying, sobbing", 0.0), 0.53, delta=FRACTION_POINTS, msg=f)
         self.assertAlmostEqual(top1.get("Speech", 0.0), 0.31, delta=FRACTION_POINTS, msg=f)
         self.assertAlmostEqual(top1.get("Silence", 0.0), 0.06, delta=FRACTION_POINTS, msg=f)
         self.assertAlmostEqual(f["baby_cry_top3_fraction"], 0.61, delta=FRACTION_POINTS, msg=f)
-        self.assertEqual(f["baby_cry_top1_count"], 0, msg=f)
+        if like_for_like:
+            self.assertEqual(f["baby_cry_top1_count"], 0, msg=f)  # "never top-1" with the graph's own frontend
+        else:
+            # The exact frontend moves borderline clips (measured: 1 of 457 becomes top-1 class 20): "never" is
+            # then checked as a fraction within the same few points as the other fractions.
+            self.assertAlmostEqual(f["baby_cry_top1_count"] / f["clips"], 0.0, delta=FRACTION_POINTS, msg=f)
         self.assertAlmostEqual(f["baby_cry_median_score"], 0.20, delta=MEDIAN_POINTS, msg=f)
         self.assertEqual(self.names[BABY_CRY], "Baby cry, infant cry")
 
     def test_figures_with_the_tflite_frontend(self):
-        self.check_figures(self.cache["clip_scores_int8"])
+        self.check_figures(self.cache["clip_scores_int8"], like_for_like=True)
 
     def test_figures_with_the_float64_frontend(self):
-        self.check_figures(self.cache["clip_scores"])
+        self.check_figures(self.cache["clip_scores"], like_for_like=False)
 
 
 if __name__ == "__main__":
