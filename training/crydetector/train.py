@@ -32,6 +32,11 @@ from .negatives import RATE, generate, read_wav
 
 CRY_FAMILY = (19, 20, 21, 22)
 FOLDS = 5
+FIXED_THRESHOLDS = (0.01, 0.05, 0.1, 0.2, 0.3)
+# The shipped zero-shot default: a clip whose crying-family score averages 0.1 or more. Thresholds tuned on the synthetic
+# negatives fall to ~0.002 because those negatives score ~0 (too easy to be a guide); the table at fixed thresholds shows
+# what 0.1 costs in recall on real cries.
+ZERO_SHOT_DEFAULT_THRESHOLD = 0.1
 
 
 def zero_shot(patch_scores: np.ndarray, how: str) -> np.ndarray:
@@ -221,6 +226,13 @@ def main(argv=None) -> int:
                          "precision_mean": float(a[:, 1].mean()), "recall_mean": float(a[:, 2].mean()),
                          "folds": len(vals)}
     default_thresholds = {h: float(np.median(t)) for h, t in thresholds.items()}
+    families = np.array([g.split(":")[0] for _, g in negs])
+    fixed = {}
+    for t in FIXED_THRESHOLDS:
+        row = {"cry_recall": float(np.mean(zs["max"][:n_pos] >= t))}
+        for fam in sorted(set(families)):
+            row[f"false_positive_{fam}"] = float(np.mean(zs["max"][n_pos:][families == fam] >= t))
+        fixed[str(t)] = row
     for h in zs:
         summary[f"zero-shot {h}"]["threshold_median"] = default_thresholds[h]
     w, b = train_head(emb, y[patch_clip])
@@ -234,7 +246,9 @@ def main(argv=None) -> int:
                       "families": sorted({g.split(':')[0] for _, g in negs})},
         "clip_score": "mean over YAMNet patches of the per-patch score",
         "results": summary,
-        "zero_shot_default": {"combination": "max", "classes": list(CRY_FAMILY), "threshold": default_thresholds["max"]},
+        "zero_shot_fixed_thresholds": fixed,
+        "zero_shot_default": {"combination": "max", "classes": list(CRY_FAMILY), "threshold": ZERO_SHOT_DEFAULT_THRESHOLD,
+                              "note": "fixed by YAMNet's semantics, not tuned on the synthetic negatives (see the report)"},
         "head": {"file": "crydetector_head.onnx", "input": "embeddings [N,1024]", "output": "cry [N]",
                  "threshold": 0.5, "sha256": hashlib.sha256((models / "crydetector_head.onnx").read_bytes()).hexdigest()},
         "check": {"embeddings": check_emb.astype(np.float32).ravel().tolist(), "shape": list(check_emb.shape),
@@ -259,6 +273,14 @@ def write_report(path: Path, info: dict) -> None:
         thr = r.get("threshold_median", 0.5)
         lines.append(f"| {name} | {r['auc_mean']:.3f} ± {r['auc_std']:.3f} | {r['precision_mean']:.3f} | "
                      f"{r['recall_mean']:.3f} | {thr:.3f} |")
+    fams = sorted(k[len("false_positive_"):] for k in next(iter(info["zero_shot_fixed_thresholds"].values())) if k.startswith("false_positive_"))
+    lines += ["", "Zero-shot (max of classes 19-22) at fixed thresholds, all clips: recall on the cries and the share of each "
+              "negative family flagged as a cry. The tuned thresholds above fall near 0.002 because the synthetic negatives "
+              f"score almost 0; the SDK ships {info['zero_shot_default']['threshold']} instead.", "",
+              "| threshold | cry recall | " + " | ".join(f"FP {f}" for f in fams) + " |",
+              "|---" * (2 + len(fams)) + "|"]
+    for t, row in info["zero_shot_fixed_thresholds"].items():
+        lines.append(f"| {t} | {row['cry_recall']:.3f} | " + " | ".join(f"{row['false_positive_' + f]:.3f}" for f in fams) + " |")
     lines += ["", "What these figures cannot tell: the negatives are synthetic (espeak-ng speech, babble, coloured "
               "noise, tones, sox-made household-like sounds), so they say nothing about real homes: television, music, "
               "pets, adults crying or laughing, and above all an infant's own non-cry sounds (cooing, babbling, fussing) "
