@@ -85,7 +85,7 @@ def resampling(args, rows):
                 snr_sox[q] = best_snr(read(dst), target, edge)
             rows["quality"].append((f"{fr} -> {to}", name, snr_ours, snr_sox["-h"], snr_sox["-v"], ours["taps"]))
 
-        # Speed: a long white-noise signal (full band, worst case for nothing), CPU time.
+        # Speed: a long full-band white-noise signal; CPU time.
         src = write(os.path.join(args.work, f"s_{fr}.f32"), rs.white_noise(fr, SPEED_SECONDS, seed=3))
         n_in = int(fr * SPEED_SECONDS)
         ours = tool(args, "resample", src, fr, to, os.path.join(args.work, "ours_speed.f32"), REPEATS)
@@ -111,9 +111,9 @@ def frontend(args, rows):
         fn()
         best = float("inf")
         for _ in range(repeats):
-            t = time.perf_counter()
+            t = time.thread_time()   # this thread's CPU time (torch runs on it with set_num_threads(1))
             fn()
-            best = min(best, time.perf_counter() - t)
+            best = min(best, time.thread_time() - t)
         return best
 
     t_numpy = timed(lambda: yf.log_mel(x.astype(np.float64)), 5)
@@ -149,7 +149,7 @@ def report(args, rows):
         "",
         f"Generated {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC} by `scripts/compare-audio.sh` on "
         f"{os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}. The machine is shared: "
-        "timings are noisy, best of several runs is shown. Ours is timed in-process as the thread's CPU time (single thread); sox is "
+        "timings are noisy, best of several runs is shown. All timings are CPU time: ours, torch and numpy as the calling thread's CPU time (single thread); sox is "
         "timed as process CPU time minus a sox run without the rate effect (same file I/O and start-up).",
         "",
         "## Resampling quality: SNR (dB) against the analytic signal at the output rate",
