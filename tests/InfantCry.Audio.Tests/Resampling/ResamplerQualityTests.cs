@@ -79,6 +79,7 @@ public class ResamplerQualityTests
             }
         }
 
+        TestContext.Out.WriteLine($"MEASURED filter {from}->{to}: passband deviation {worstPass:E2} dB, stopband {-worstStop:F1} dB, taps {taps}");
         Assert.That(resampler.TapsPerPhase, Is.EqualTo(taps));
         Assert.That(worstPass, Is.LessThanOrEqualTo(MaxPassbandDeviationDb), "passband deviation (dB)");
         Assert.That(-worstStop, Is.GreaterThanOrEqualTo(RequiredStopbandDb), "stopband attenuation (dB)");
@@ -112,6 +113,7 @@ public class ResamplerQualityTests
             double gainDb = 20 * Math.Log10(Math.Sqrt((a * a) + (b * b)) / 0.5);
             double residualDb = 10 * Math.Log10(Math.Max(residual, 1e-300) / (yy - residual));
 
+            TestContext.Out.WriteLine($"MEASURED sine {from}->{to} at {fraction} Nyquist: gain {gainDb:E2} dB, residual {residualDb:F1} dB");
             Assert.That(Math.Abs(gainDb), Is.LessThanOrEqualTo(MaxPassbandDeviationDb), $"gain at {hz:F0} Hz (dB)");
             Assert.That(Math.Atan2(b, a), Is.EqualTo(0.0).Within(1e-4), $"phase at {hz:F0} Hz (rad): the output must not be delayed");
             Assert.That(residualDb, Is.LessThanOrEqualTo(MaxSineResidualDb), $"residual at {hz:F0} Hz (dB)");
@@ -133,6 +135,8 @@ public class ResamplerQualityTests
         float[] target = Signals.Chirp(to, y.Length, f0, f1, seconds);
         int edge = (int)Math.Ceiling((double)(new PolyphaseResampler(from, to).HalfWidth + 2) * to / from);
 
-        Assert.That(Signals.SnrDb(y, target, edge, y.Length - edge), Is.GreaterThanOrEqualTo(MinSweepSnrDb));
+        double snr = Signals.SnrDb(y, target, edge, y.Length - edge);
+        TestContext.Out.WriteLine($"MEASURED sweep {from}->{to}: SNR {snr:F1} dB");
+        Assert.That(snr, Is.GreaterThanOrEqualTo(MinSweepSnrDb));
     }
 }
