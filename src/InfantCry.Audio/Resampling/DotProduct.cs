@@ -82,6 +82,103 @@ internal static class DotProduct
         return sum;
     }
 
+    /// <summary>
+    /// Two inner products over the same <paramref name="b"/> (two phases of one input window), loading b once: exactly the
+    /// operations of two <see cref="Simd"/> calls, so each result is bit-identical to <see cref="Simd"/>(a_k, b).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SimdPair(ReadOnlySpan<float> a0, ReadOnlySpan<float> a1, ReadOnlySpan<float> b, out float sum0, out float sum1)
+    {
+        ref float p0 = ref MemoryMarshal.GetReference(a0);
+        ref float p1 = ref MemoryMarshal.GetReference(a1);
+        ref float pb = ref MemoryMarshal.GetReference(b);
+        int n = b.Length;
+        int i = 0;
+        float s0, s1;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            const int w = 16;
+            Vector512<float> x0 = default, x1 = default, y0 = default, y1 = default;
+            for (; i <= n - (2 * w); i += 2 * w)
+            {
+                var b0 = Vector512.LoadUnsafe(ref pb, (nuint)i);
+                var b1 = Vector512.LoadUnsafe(ref pb, (nuint)(i + w));
+                x0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p0, (nuint)i), b0, x0);
+                x1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p0, (nuint)(i + w)), b1, x1);
+                y0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p1, (nuint)i), b0, y0);
+                y1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p1, (nuint)(i + w)), b1, y1);
+            }
+
+            if (i <= n - w)
+            {
+                var b0 = Vector512.LoadUnsafe(ref pb, (nuint)i);
+                x0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p0, (nuint)i), b0, x0);
+                y0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p1, (nuint)i), b0, y0);
+                i += w;
+            }
+
+            s0 = Vector512.Sum(x0 + x1);
+            s1 = Vector512.Sum(y0 + y1);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            const int w = 8;
+            Vector256<float> x0 = default, x1 = default, y0 = default, y1 = default;
+            for (; i <= n - (2 * w); i += 2 * w)
+            {
+                var b0 = Vector256.LoadUnsafe(ref pb, (nuint)i);
+                var b1 = Vector256.LoadUnsafe(ref pb, (nuint)(i + w));
+                x0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p0, (nuint)i), b0, x0);
+                x1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p0, (nuint)(i + w)), b1, x1);
+                y0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p1, (nuint)i), b0, y0);
+                y1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p1, (nuint)(i + w)), b1, y1);
+            }
+
+            if (i <= n - w)
+            {
+                var b0 = Vector256.LoadUnsafe(ref pb, (nuint)i);
+                x0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p0, (nuint)i), b0, x0);
+                y0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p1, (nuint)i), b0, y0);
+                i += w;
+            }
+
+            s0 = Vector256.Sum(x0 + x1);
+            s1 = Vector256.Sum(y0 + y1);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+        {
+            const int w = 4;
+            Vector128<float> x0 = default, x1 = default, y0 = default, y1 = default;
+            for (; i <= n - (2 * w); i += 2 * w)
+            {
+                var b0 = Vector128.LoadUnsafe(ref pb, (nuint)i);
+                var b1 = Vector128.LoadUnsafe(ref pb, (nuint)(i + w));
+                x0 += Vector128.LoadUnsafe(ref p0, (nuint)i) * b0;
+                x1 += Vector128.LoadUnsafe(ref p0, (nuint)(i + w)) * b1;
+                y0 += Vector128.LoadUnsafe(ref p1, (nuint)i) * b0;
+                y1 += Vector128.LoadUnsafe(ref p1, (nuint)(i + w)) * b1;
+            }
+
+            s0 = Vector128.Sum(x0 + x1);
+            s1 = Vector128.Sum(y0 + y1);
+        }
+        else
+        {
+            s0 = 0f;
+            s1 = 0f;
+        }
+
+        for (; i < n; i++)
+        {
+            float bi = Unsafe.Add(ref pb, i);
+            s0 += Unsafe.Add(ref p0, i) * bi;
+            s1 += Unsafe.Add(ref p1, i) * bi;
+        }
+
+        sum0 = s0;
+        sum1 = s1;
+    }
+
     /// <summary>Sum of a[i] * b[i] in order, in float: the reference the SIMD path is tested against.</summary>
     public static float Scalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

@@ -217,11 +217,23 @@ public sealed class PolyphaseResampler
             }
         }
 
-        // Outputs whose window lies inside the chunk: read the input directly.
+        // Outputs whose window lies inside the chunk: read the input directly. When upsampling, consecutive outputs often
+        // share a window (same start, next phase): SimdPair computes both with one pass over the input, bit-identically.
         while (_outputs < limit && _windowStart + _taps <= available)
         {
             int offset = (int)(_windowStart - chunkStart);
-            output[written++] = DotProduct.Simd(table.Slice(_phase * _taps, _taps), input.Slice(offset, _taps));
+            ReadOnlySpan<float> window = input.Slice(offset, _taps);
+            int nextPhase = _phase + _stepPhase;
+            if (_stepWhole == 0 && nextPhase < UpFactor && _outputs + 1 < limit)
+            {
+                DotProduct.SimdPair(table.Slice(_phase * _taps, _taps), table.Slice(nextPhase * _taps, _taps), window, out output[written], out output[written + 1]);
+                written += 2;
+                Advance();
+                Advance();
+                continue;
+            }
+
+            output[written++] = DotProduct.Simd(table.Slice(_phase * _taps, _taps), window);
             Advance();
         }
 

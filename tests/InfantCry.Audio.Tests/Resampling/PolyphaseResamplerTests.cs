@@ -95,6 +95,20 @@ public class PolyphaseResamplerTests
     }
 
     [Test]
+    public void Paired_dot_products_are_bit_identical_to_single_ones()
+    {
+        // The resampler mixes both kernels depending on where chunk boundaries fall; whole == chunked needs exact equality.
+        var rng = new Random(6);
+        for (int n = 0; n <= 256; n++)
+        {
+            float[] a0 = Signals.Noise(n, rng.Next(), 1.0), a1 = Signals.Noise(n, rng.Next(), 1.0), b = Signals.Noise(n, rng.Next(), 1.0);
+            DotProduct.SimdPair(a0, a1, b, out float s0, out float s1);
+            Assert.That(s0, Is.EqualTo(DotProduct.Simd(a0, b)), $"n = {n}");
+            Assert.That(s1, Is.EqualTo(DotProduct.Simd(a1, b)), $"n = {n}");
+        }
+    }
+
+    [Test]
     public void Equal_rates_copy_the_input()
     {
         float[] input = Signals.Noise(1000, 3);
