@@ -233,9 +233,11 @@ public sealed class YamnetFrontend
         }
 
         Span<float> scratch = stackalloc float[FftLength];
-        Span<float> magnitude = stackalloc float[SpectrumBins];
-        magnitude = magnitude[..(_mel.LastBin - _mel.FirstBin + 1)];
-        _fft.Magnitude(frame, _window, scratch, _mel.FirstBin, magnitude);
+        Span<float> magnitude = stackalloc float[SpectrumBins + MelFilterbank.RowAlignment];
+        magnitude = magnitude[.._mel.InputLength];
+        int bins = _mel.LastBin - _mel.FirstBin + 1;
+        _fft.Magnitude(frame, _window, scratch, _mel.FirstBin, magnitude[..bins]);
+        magnitude[bins..].Clear();
         Span<float> mel = logMel[..MelBands];
         _mel.Apply(magnitude, mel);
         TensorPrimitives.Add(mel, LogOffset, mel);
