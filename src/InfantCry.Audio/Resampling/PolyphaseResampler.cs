@@ -16,6 +16,9 @@ namespace InfantCry.Audio.Resampling;
 /// </remarks>
 public sealed class PolyphaseResampler
 {
+    private const int MaxRate = 10_000_000;
+    private const long MaxTableLength = 64L << 20;
+
     private readonly PolyphaseFilter? _filter;
     private readonly float[] _history;   // the last 2H samples of the virtual stream (H zeros, then the input)
     private readonly float[] _scratch;   // history followed by the first up-to-2H samples of the current chunk
@@ -72,9 +75,6 @@ public sealed class PolyphaseResampler
         _zeros = new float[HalfWidth + 1];
         Reset();
     }
-
-    private const int MaxRate = 10_000_000;
-    private const long MaxTableLength = 64L << 20;
 
     /// <summary>Input rate in Hz.</summary>
     public int FromRate { get; }
