@@ -132,7 +132,7 @@ public sealed class PolyphaseResampler
     /// <param name="input">The next input samples (any length, including 0).</param>
     /// <param name="output">Receives the outputs that became complete; at least <see cref="GetMaxOutputLength"/>(input.Length) long.</param>
     /// <returns>The number of samples written to the start of <paramref name="output"/>.</returns>
-    /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <see cref="GetMaxOutputLength"/>(input.Length).</exception>
+    /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <see cref="GetMaxOutputLength"/>(input.Length), or overlaps <paramref name="input"/>.</exception>
     /// <exception cref="InvalidOperationException"><see cref="Flush"/> was called; call <see cref="Reset"/> to start a new stream.</exception>
     public int Process(ReadOnlySpan<float> input, Span<float> output)
     {
@@ -145,6 +145,11 @@ public sealed class PolyphaseResampler
         if (output.Length < max)
         {
             throw new ArgumentException($"Output has {output.Length} samples; {input.Length} input samples at {FromRate} -> {ToRate} Hz can produce up to {max}.", nameof(output));
+        }
+
+        if (input.Overlaps(output))
+        {
+            throw new ArgumentException("Input and output overlap; in-place resampling is not supported (outputs would overwrite input still to be read).", nameof(output));
         }
 
         return ProcessCore(input, output, long.MaxValue);

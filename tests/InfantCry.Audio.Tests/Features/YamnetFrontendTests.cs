@@ -163,6 +163,9 @@ public class YamnetFrontendTests
     {
         Assert.Throws<ArgumentException>(() => YamnetFrontend.Shared.ComputeFrame(new float[399], new float[64]));
         Assert.Throws<ArgumentException>(() => YamnetFrontend.Shared.ComputePatches(new float[100], new float[100]));
+        var buffer = new float[40000];
+        Assert.Throws<ArgumentException>(() => YamnetFrontend.Shared.ComputePatches(buffer.AsSpan(0, 20000), buffer.AsSpan(10000)), "in place");
+        Assert.Throws<ArgumentException>(() => YamnetFrontend.Shared.ComputeLogMel(buffer.AsSpan(0, 20000), buffer.AsSpan(10000)), "in place");
         var s = new YamnetStreamingFrontend();
         Assert.Throws<ArgumentException>(() => s.Write(new float[15600], new float[10]));
         s.Complete(new float[YamnetFrontend.PatchLength]);

@@ -149,6 +149,8 @@ public class PolyphaseResamplerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new PolyphaseResampler(0, 16000));
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new PolyphaseResampler(8000, 16000, new ResamplerOptions { PassbandEdge = 1.2 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new PolyphaseResampler(8000, 16000, new ResamplerOptions { StopbandAttenuationDb = 300 }));
+        var shared = new float[100];
+        Assert.Throws<ArgumentException>(() => new PolyphaseResampler(16000, 8000).Process(shared.AsSpan(0, 60), shared.AsSpan(40, 30)), "in place");
         Assert.That(r.UpFactor, Is.EqualTo(2));
         Assert.That(r.DownFactor, Is.EqualTo(1));
     }
