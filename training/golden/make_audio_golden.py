@@ -58,6 +58,9 @@ def resample_cases():
         top = 0.9 * min(fr, to) / 2.0
         yield f"rs_{fr}_{to}_multitone", fr, to, (lambda r, top=top: rs.multitone(r, 0.15, top, seed=5))
         yield f"rs_{fr}_{to}_noise", fr, to, None
+        if fr in (8000, 44100):
+            yield f"rs_{fr}_{to}_impulses", fr, to, "impulses"   # the filter's own impulse response, every 50 ms
+            yield f"rs_{fr}_{to}_silence", fr, to, "silence"
 
 
 def main():
@@ -76,7 +79,12 @@ def main():
             "input": save(args.out, name, "in", x), "logmel": save(args.out, name, "logmel", lm)})
 
     for name, fr, to, gen in resample_cases():
-        x = f32(gen(fr) if gen else rs.white_noise(fr, 0.15, 0.25, seed=11))
+        if gen == "impulses":
+            x, gen = f32(rs.impulses(fr, 0.15, 0.05, 0.9)), None
+        elif gen == "silence":
+            x, gen = f32(np.zeros(int(fr * 0.15))), None
+        else:
+            x = f32(gen(fr) if gen else rs.white_noise(fr, 0.15, 0.25, seed=11))
         y = rs.resample(x.astype(np.float64), fr, to)
         entry = {"name": name, "from": fr, "to": to, "samples": int(x.shape[0]), "outputSamples": int(y.shape[0]),
                  "halfWidth": rs.design(fr, to)[0],
