@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Drawing;
+using InfantCry.Imaging;
+
+namespace InfantCry.Faces;
+
+/// <summary>Channel order of a network input.</summary>
+public enum ChannelOrder
+{
+    /// <summary>Red, green, blue planes.</summary>
+    Rgb = 0,
+
+    /// <summary>Blue, green, red planes (OpenCV-trained models such as YuNet).</summary>
+    Bgr = 1,
+}
+
+/// <summary>How a letterboxed network input relates to the original image: the image fills the top-left
+/// <see cref="ContentWidth"/> x <see cref="ContentHeight"/> pixels of the input, the rest is padding.</summary>
+/// <param name="ImageWidth">Original width.</param>
+/// <param name="ImageHeight">Original height.</param>
+/// <param name="ContentWidth">Width of the scaled image inside the input.</param>
+/// <param name="ContentHeight">Height of the scaled image inside the input.</param>
+public readonly record struct LetterboxTransform(int ImageWidth, int ImageHeight, int ContentWidth, int ContentHeight)
+{
+    /// <summary>Input pixels per image pixel along x.</summary>
+    public double ScaleX => (double)ContentWidth / ImageWidth;
+
+    /// <summary>Input pixels per image pixel along y.</summary>
+    public double ScaleY => (double)ContentHeight / ImageHeight;
+
+    /// <summary>Maps a point of the network input (pixel-edge coordinates) to the image.</summary>
+    /// <param name="x">Input x.</param>
+    /// <param name="y">Input y.</param>
+    public PointF ToImage(double x, double y) => new((float)(x / ScaleX), (float)(y / ScaleY));
+
+    /// <summary>Maps a box of the network input to the image, clipped to the image.</summary>
+    /// <param name="x1">Left.</param>
+    /// <param name="y1">Top.</param>
+    /// <param name="x2">Right.</param>
+    /// <param name="y2">Bottom.</param>
+    public RectangleF ToImage(double x1, double y1, double x2, double y2)
+    {
+        double l = Math.Clamp(x1 / ScaleX, 0, ImageWidth), r = Math.Clamp(x2 / ScaleX, 0, ImageWidth);
+        double t = Math.Clamp(y1 / ScaleY, 0, ImageHeight), b = Math.Clamp(y2 / ScaleY, 0, ImageHeight);
+        return RectangleF.FromLTRB((float)l, (float)t, (float)Math.Max(l, r), (float)Math.Max(t, b));
+    }
+}
+
+/// <summary>
+/// Detector preprocessing: scale the image, keeping its aspect ratio, into the top-left of a
+/// [3, height, width] planar float tensor (area-aware bilinear, see <see cref="Resize"/>), normalise each value as
+/// (v - mean) x scale and fill the rest with a pad value.
+/// </summary>
+/// <remarks>Stateless and thread-safe; scratch is rented from <see cref="ArrayPool{T}.Shared"/>, so steady-state calls allocate nothing.</remarks>
+public static class Letterbox
+{
+    /// <summary>Writes the letterboxed, normalised image into <paramref name="tensor"/>.</summary>
+    /// <param name="image">The image (any <see cref="PixelFormat"/>; gray is replicated to three channels, alpha dropped).</param>
+    /// <param name="tensor">3 x <paramref name="height"/> x <paramref name="width"/> values, channel planes in <paramref name="order"/>.</param>
+    /// <param name="width">Input width, at least 1.</param>
+    /// <param name="height">Input height, at least 1.</param>
+    /// <param name="order">Channel order of the planes.</param>
+    /// <param name="mean">Subtracted from each 0..255 value.</param>
+    /// <param name="scale">Multiplies each value after the mean is subtracted.</param>
+    /// <param name="padValue">Value of the padding (already normalised).</param>
+    /// <returns>Where the image landed.</returns>
+    /// <exception cref="ArgumentException">The image is a default view or the tensor is too short.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Width or height is below 1.</exception>
+    public static LetterboxTransform Prepare(in ImageBuffer image, Span<float> tensor, int width, int height, ChannelOrder order, float mean, float scale, float padValue)
+    {
+        if (image.Width < 1 || image.Height < 1)
+        {
+            throw new ArgumentException("The image is empty (a default ImageBuffer); construct it with its pixels and size.", nameof(image));
+        }
+
+        ImageGuard.Plane(tensor.Length, width, height, 3, nameof(tensor));
+        double s = Math.Min((double)width / image.Width, (double)height / image.Height);
+        int cw = Math.Clamp((int)Math.Round(image.Width * s), 1, width);
+        int ch = Math.Clamp((int)Math.Round(image.Height * s), 1, height);
+        int w = image.Width, h = image.Height;
+
+        float[] planeBuf = ArrayPool<float>.Shared.Rent(w * h * 3);
+        float[]? scaledBuf = cw == w && ch == h ? null : ArrayPool<float>.Shared.Rent(cw * ch * 3);
+        try
+        {
+            Span<float> plane = planeBuf.AsSpan(0, w * h * 3);
+            for (int y = 0; y < h; y++)
+            {
+                ToFloatRow(image.GetRow(y), image.Format, order, plane.Slice(y * w * 3, w * 3));
+            }
+
+            ReadOnlySpan<float> content = plane;
+            if (scaledBuf is not null)
+            {
+                Resize.Bilinear(plane, w, h, scaledBuf.AsSpan(0, cw * ch * 3), cw, ch, 3);
+                content = scaledBuf.AsSpan(0, cw * ch * 3);
+            }
+
+            int planeSize = width * height;
+            for (int c = 0; c < 3; c++)
+            {
+                Span<float> dst = tensor.Slice(c * planeSize, planeSize);
+                for (int y = 0; y < ch; y++)
+                {
+                    Span<float> row = dst.Slice(y * width, width);
+                    ReadOnlySpan<float> src = content.Slice(y * cw * 3, cw * 3);
+                    for (int x = 0; x < cw; x++)
+                    {
+                        row[x] = (src[(x * 3) + c] - mean) * scale;
+                    }
+
+                    row.Slice(cw).Fill(padValue);
+                }
+
+                dst.Slice(ch * width).Fill(padValue);
+            }
+        }
+        finally
+        {
+            if (scaledBuf is not null)
+            {
+                ArrayPool<float>.Shared.Return(scaledBuf);
+            }
+
+            ArrayPool<float>.Shared.Return(planeBuf);
+        }
+
+        return new LetterboxTransform(w, h, cw, ch);
+    }
+
+    private static void ToFloatRow(ReadOnlySpan<byte> row, PixelFormat format, ChannelOrder order, Span<float> dst)
+    {
+        int bpp = format.BytesPerPixel();
+        int n = row.Length / bpp;
+        if (format == PixelFormat.Gray8)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                dst[3 * i] = dst[(3 * i) + 1] = dst[(3 * i) + 2] = row[i];
+            }
+
+            return;
+        }
+
+        bool sourceBgr = format is PixelFormat.Bgr24 or PixelFormat.Bgra32;
+        bool swap = sourceBgr != (order == ChannelOrder.Bgr);
+        int c0 = swap ? 2 : 0, c2 = swap ? 0 : 2;
+        for (int i = 0; i < n; i++)
+        {
+            int o = i * bpp;
+            dst[3 * i] = row[o + c0];
+            dst[(3 * i) + 1] = row[o + 1];
+            dst[(3 * i) + 2] = row[o + c2];
+        }
+    }
+}
