@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Drawing;
 using InfantCry.Imaging;
 using InfantCry.Inference;
+using InfantCry.Onnx;
 
 namespace InfantCry.Faces;
 
@@ -64,6 +65,28 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
 
     /// <summary>Network input height.</summary>
     public int InputHeight { get; }
+
+    /// <summary>Loads a UltraFace ONNX model with ONNX Runtime.</summary>
+    /// <param name="modelPath">Path of the .onnx file (for example <c>version-RFB-320.onnx</c>).</param>
+    /// <param name="options">Thresholds and input size; <see langword="null"/> for <see cref="FaceDetectorOptions.Default"/>.</param>
+    /// <param name="sessionOptions">ONNX Runtime settings (threads); <see langword="null"/> for the defaults.</param>
+    /// <returns>A detector that owns its session and must be disposed.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidModelException">The model does not have UltraFace's inputs and outputs.</exception>
+    /// <exception cref="InferenceException">ONNX Runtime rejected the file or was not found.</exception>
+    public static UltraFaceDetector Create(string modelPath, FaceDetectorOptions? options = null, OnnxSessionOptions? sessionOptions = null)
+    {
+        OnnxInferenceSession session = OnnxInferenceSession.Create(modelPath, sessionOptions);
+        try
+        {
+            return new UltraFaceDetector(session, options, ownsSession: true);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The image is a default view.</exception>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Drawing;
 using InfantCry.Imaging;
 using InfantCry.Inference;
+using InfantCry.Onnx;
 
 namespace InfantCry.Faces;
 
@@ -85,6 +86,28 @@ public sealed class YuNetDetector : IFaceDetector, IDisposable
 
     /// <summary>Network input height.</summary>
     public int InputHeight { get; }
+
+    /// <summary>Loads a YuNet ONNX model with ONNX Runtime.</summary>
+    /// <param name="modelPath">Path of the .onnx file (for example <c>yunet_s_320_320.onnx</c>).</param>
+    /// <param name="options">Thresholds and input size; <see langword="null"/> for <see cref="FaceDetectorOptions.Default"/>.</param>
+    /// <param name="sessionOptions">ONNX Runtime settings (threads); <see langword="null"/> for the defaults.</param>
+    /// <returns>A detector that owns its session and must be disposed.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidModelException">The model does not have YuNet's inputs and outputs.</exception>
+    /// <exception cref="InferenceException">ONNX Runtime rejected the file or was not found.</exception>
+    public static YuNetDetector Create(string modelPath, FaceDetectorOptions? options = null, OnnxSessionOptions? sessionOptions = null)
+    {
+        OnnxInferenceSession session = OnnxInferenceSession.Create(modelPath, sessionOptions);
+        try
+        {
+            return new YuNetDetector(session, options, ownsSession: true);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The image is a default view.</exception>
