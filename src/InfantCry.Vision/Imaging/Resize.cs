@@ -70,6 +70,25 @@ public static class Resize
                         continue;
                     }
 
+                    if (channels == 3)
+                    {
+                        // Interleaved RGB: one pass over the taps for the three channels.
+                        float s0 = 0, s1 = 0, s2 = 0;
+                        ReadOnlySpan<float> px = src.Slice(start * 3, n * 3);
+                        for (int k = 0; k < n; k++)
+                        {
+                            float wk = w[k];
+                            s0 += wk * px[3 * k];
+                            s1 += wk * px[(3 * k) + 1];
+                            s2 += wk * px[(3 * k) + 2];
+                        }
+
+                        dst[3 * i] = s0;
+                        dst[(3 * i) + 1] = s1;
+                        dst[(3 * i) + 2] = s2;
+                        continue;
+                    }
+
                     for (int c = 0; c < channels; c++)
                     {
                         float sum = 0;

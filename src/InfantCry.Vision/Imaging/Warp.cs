@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace InfantCry.Imaging;
 
 /// <summary>Affine warps of single-channel float planes with bilinear sampling and a constant border.</summary>
@@ -31,14 +34,32 @@ public static class Warp
         }
 
         AffineTransform m = destinationToSource;
+        ref float src = ref MemoryMarshal.GetReference(source);
+        double maxX = sourceWidth - 1, maxY = sourceHeight - 1;
         for (int y = 0; y < destinationHeight; y++)
         {
             Span<float> row = destination.Slice(y * destinationWidth, destinationWidth);
-            double sx = (m.M12 * y) + m.OffsetX;
-            double sy = (m.M22 * y) + m.OffsetY;
+            double sx0 = (m.M12 * y) + m.OffsetX;
+            double sy0 = (m.M22 * y) + m.OffsetY;
             for (int x = 0; x < destinationWidth; x++)
             {
-                row[x] = Bilinear.SampleUnchecked(source, sourceWidth, sourceHeight, sx + (m.M11 * x), sy + (m.M21 * x), fill);
+                double sx = sx0 + (m.M11 * x), sy = sy0 + (m.M21 * x);
+                if (sx >= 0 && sy >= 0 && sx < maxX && sy < maxY)
+                {
+                    // All four taps inside (the common case): the same arithmetic as Bilinear's interior path,
+                    // without its bounds checks; truncation equals floor for non-negative coordinates.
+                    int x0 = (int)sx, y0 = (int)sy;
+                    double ax = sx - x0, ay = sy - y0;
+                    ref float p = ref Unsafe.Add(ref src, (y0 * sourceWidth) + x0);
+                    double top = p + (ax * (Unsafe.Add(ref p, 1) - p));
+                    ref float q = ref Unsafe.Add(ref p, sourceWidth);
+                    double bottom = q + (ax * (Unsafe.Add(ref q, 1) - q));
+                    row[x] = (float)(top + (ay * (bottom - top)));
+                }
+                else
+                {
+                    row[x] = Bilinear.SampleUnchecked(source, sourceWidth, sourceHeight, sx, sy, fill);
+                }
             }
         }
     }

@@ -69,6 +69,29 @@ public class GeometryTests
         }
     }
 
+    [TestCase(0.3, 1.0, 0.0, 0.0)]
+    [TestCase(-1.1, 0.7, 5.5, -3.25)]
+    [TestCase(2.0, 1.6, -20.0, 10.0)]
+    public void Warp_equals_bilinear_sampling_at_the_mapped_points_inside_and_outside(double angle, double scale, double dx, double dy)
+    {
+        const int w = 23, h = 17;
+        float[] src = Ramp(w, h);
+        var dst = new float[31 * 19];
+        AffineTransform m = AffineTransform.Translation(dx, dy).After(new AffineTransform(scale * Math.Cos(angle), -scale * Math.Sin(angle), scale * Math.Sin(angle), scale * Math.Cos(angle), 0, 0));
+        Warp.Affine(src, w, h, dst, 31, 19, m, fill: -1);
+        for (int y = 0; y < 19; y++)
+        {
+            for (int x = 0; x < 31; x++)
+            {
+                (double sx, double sy) = m.Apply(x, y);
+                // The warp adds the same terms in another order: coordinates may differ in the last bit.
+                Assert.That(dst[(y * 31) + x], Is.EqualTo(Bilinear.Sample(src, w, h, sx, sy, fill: -1)).Within(ExactTolerance * 255), $"({x},{y})");
+            }
+        }
+
+        Assert.That(dst, Has.Some.EqualTo(-1f), "some samples fall outside");
+    }
+
     [Test]
     public void Bilinear_interpolates_and_uses_the_fill_outside()
     {

@@ -31,6 +31,27 @@ public class SsimTests
         Assert.That(ssim.Compute(x, y), Is.EqualTo(mean), "mean without the map equals mean with it");
     }
 
+    [TestCase(11, 11, SsimBorder.Valid)]
+    [TestCase(17, 13, SsimBorder.Valid)]
+    [TestCase(64, 64, SsimBorder.Valid)]
+    [TestCase(1, 1, SsimBorder.ZeroPadded)]
+    [TestCase(7, 19, SsimBorder.ZeroPadded)]
+    [TestCase(33, 12, SsimBorder.ZeroPadded)]
+    public void Vector_kernels_equal_scalar_kernels(int w, int h, SsimBorder border)
+    {
+        var rng = new Random((w * 100) + h);
+        float[] a = Enumerable.Range(0, w * h).Select(_ => (float)rng.NextDouble()).ToArray();
+        float[] b = a.Select(v => Math.Clamp(v + (0.2f * (float)(rng.NextDouble() - 0.5)), 0, 1)).ToArray();
+        var options = new SsimOptions { Border = border };
+        var vector = new Ssim(w, h, options);
+        var scalar = new Ssim(w, h, options) { ForceScalar = true };
+        var mv = new float[vector.MapWidth * vector.MapHeight];
+        var ms = new float[mv.Length];
+        double meanV = vector.Compute(a, b, mv), meanS = scalar.Compute(a, b, ms);
+        Assert.That(mv, Is.EqualTo(ms), "same operations in the same order: identical bits");
+        Assert.That(meanV, Is.EqualTo(meanS).Within(1e-12), "the mean sums lanes in another order: float64 rounding only");
+    }
+
     [Test]
     public void Identical_images_score_one_and_ssim_is_symmetric()
     {
