@@ -5,8 +5,11 @@ Everything here is synthetic (seeded random images and landmarks rendered by thi
 output is computed in float64 by code written independently of the C# kernels:
   * SSIM: direct 2-D weighted sums over sliding windows (no separable filtering), Wang et al.'s formula.
   * Resize: dense per-axis weight matrices (Pillow's triangle-filter scheme), out = Wy @ img @ Wx.T.
-  * Alignment: the whole gray image is rotated about the eye midpoint with vectorised bilinear sampling
-    (constant 0 border), then the integer crop box is cut out and resized as above.
+  * Alignment, "rotate_crop_resize": the whole gray image is rotated about the eye midpoint with vectorised
+    bilinear sampling (constant 0 border), then the integer crop box is cut out and resized as above.
+  * Alignment, "direct" (the convention of training/pain/align.py, which the pain models are trained with): the
+    continuous box is stretched onto the output grid, every output pixel centre is rotated back into the source
+    and sampled once bilinearly with coordinates clamped to the image (border replicate).
 
 Usage: /usr/bin/python3 training/golden/make_vision_golden.py [output folder]
 Binary files are little-endian raw arrays (float32 inputs, float64 references, uint8 RGB images);
@@ -101,21 +104,39 @@ def rotate_image(gray, angle, cx, cy):
     return top * (1 - ay) + bot * ay
 
 
-def align(rgb, pts, out_w, out_h):
-    gray = rgb.astype(np.float64) @ BT601
+def geometry(pts):
     le, re = pts[36:42].mean(axis=0), pts[42:48].mean(axis=0)
     angle = math.atan2(re[1] - le[1], re[0] - le[0])
     cx, cy = (le + re) / 2
     c, s = math.cos(-angle), math.sin(-angle)
     q = np.stack([c * (pts[:, 0] - cx) - s * (pts[:, 1] - cy) + cx, s * (pts[:, 0] - cx) + c * (pts[:, 1] - cy) + cy], axis=1)
-    left, right = math.floor(q[0:17, 0].min()), math.ceil(q[0:17, 0].max())
-    top, bottom = math.floor(q[17:27, 1].min()), math.ceil(q[8, 1])
-    rot = rotate_image(gray, angle, cx, cy)
-    assert left >= 0 and top >= 0 and right <= gray.shape[1] and bottom <= gray.shape[0], "crop must be inside"
-    crop = rot[top:bottom, left:right]
-    out = resize(crop, out_w, out_h) / 255.0
-    geom = dict(angle=angle, cx=cx, cy=cy, left=left, top=top, width=right - left, height=bottom - top)
-    return out, geom
+    return angle, cx, cy, q[0:17, 0].min(), q[17:27, 1].min(), q[0:17, 0].max(), q[8, 1]
+
+
+def align(rgb, pts, out_w, out_h, sampling):
+    gray = rgb.astype(np.float64) @ BT601
+    angle, cx, cy, x0, y0, x1, y1 = geometry(pts)
+    geom = dict(angle=angle, cx=cx, cy=cy, box_left=x0, box_top=y0, box_right=x1, box_bottom=y1)
+    if sampling == "rotate_crop_resize":
+        left, right, top, bottom = math.floor(x0), math.ceil(x1), math.floor(y0), math.ceil(y1)
+        rot = rotate_image(gray, angle, cx, cy)
+        assert left >= 0 and top >= 0 and right <= gray.shape[1] and bottom <= gray.shape[0], "crop must be inside"
+        out = resize(rot[top:bottom, left:right], out_w, out_h) / 255.0
+        geom.update(left=left, top=top, width=right - left, height=bottom - top)
+        return out, geom
+    # direct: rotated-frame sample points of the stretched box, rotated back by +angle about the eye midpoint
+    h, w = gray.shape
+    v, u = np.mgrid[0:out_h, 0:out_w].astype(np.float64)
+    rx = x0 + (u + 0.5) * (x1 - x0) / out_w
+    ry = y0 + (v + 0.5) * (y1 - y0) / out_h
+    c, s = math.cos(angle), math.sin(angle)
+    sx = np.clip(c * (rx - cx) - s * (ry - cy) + cx, 0, w - 1)
+    sy = np.clip(s * (rx - cx) + c * (ry - cy) + cy, 0, h - 1)
+    xi, yi = np.minimum(np.floor(sx).astype(int), w - 2), np.minimum(np.floor(sy).astype(int), h - 2)
+    ax, ay = sx - xi, sy - yi
+    val = (gray[yi, xi] * (1 - ax) * (1 - ay) + gray[yi, xi + 1] * ax * (1 - ay)
+           + gray[yi + 1, xi] * (1 - ax) * ay + gray[yi + 1, xi + 1] * ax * ay)
+    return val / 255.0, geom
 
 
 def synthetic_landmarks(rng, cx, cy, scale, angle):
@@ -173,13 +194,17 @@ def main():
     base += rng.normal(0, 6, base.shape)
     rgb = np.clip(np.rint(base), 0, 255).astype(np.uint8)
     save("align_input.rgb", rgb, "u1")
-    cases = [(80.0, 78.0, 50.0, math.radians(14.0), 64, 64), (130.0, 86.0, 38.0, math.radians(-9.0), 64, 64), (96.0, 80.0, 45.0, math.radians(4.0), 48, 32)]
+    cases = [(80.0, 78.0, 50.0, math.radians(14.0), 64, 64), (130.0, 86.0, 38.0, math.radians(-9.0), 64, 64), (96.0, 80.0, 45.0, math.radians(4.0), 48, 32),
+             (40.0, 60.0, 55.0, math.radians(-20.0), 64, 64)]  # the last face runs off the image's left and top edges
     for i, (cx, cy, sc, ang, ow, oh) in enumerate(cases):
         pts = synthetic_landmarks(rng, cx, cy, sc, ang).astype(np.float32).astype(np.float64)
-        out, geom = align(rgb, pts, ow, oh)
-        manifest["align"].append(dict(
-            name=f"align{i}", image="align_input.rgb", width=W, height=H, landmarks=pts.tolist(),
-            out_width=ow, out_height=oh, ref=save(f"align{i}_ref.f64", out, "<f8"), geometry=geom))
+        for sampling in ("direct", "rotate_crop_resize"):
+            if sampling == "rotate_crop_resize" and i == 3:
+                continue  # the numpy crop needs the box inside the image
+            out, geom = align(rgb, pts, ow, oh, sampling)
+            manifest["align"].append(dict(
+                name=f"align{i}_{sampling}", sampling=sampling, image="align_input.rgb", width=W, height=H, landmarks=pts.tolist(),
+                out_width=ow, out_height=oh, ref=save(f"align{i}_{sampling}_ref.f64", out, "<f8"), geometry=geom))
 
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)

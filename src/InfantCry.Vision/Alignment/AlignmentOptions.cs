@@ -1,5 +1,24 @@
 namespace InfantCry.Alignment;
 
+/// <summary>How <see cref="FaceAligner"/> resamples the face box onto the output grid.</summary>
+public enum AlignmentSampling
+{
+    /// <summary>
+    /// The convention the pain models are trained with (<c>training/pain/align.py</c>): the continuous box is
+    /// stretched onto the output, each output pixel centre is mapped back through the rotation and sampled once,
+    /// bilinearly, from the gray image; samples outside the image take the nearest edge pixel (border replicate).
+    /// No anti-alias pre-filter.
+    /// </summary>
+    Direct = 0,
+
+    /// <summary>
+    /// Literal "rotate, crop, resize": the rotated image (constant 0 outside the source) is cropped to the box
+    /// widened to whole pixels (<see cref="AlignmentGeometry.PixelCrop"/>), then resized with the area-aware
+    /// bilinear filter of <see cref="Imaging.Resize"/> (anti-aliased when shrinking).
+    /// </summary>
+    RotateCropResize = 1,
+}
+
 /// <summary>Output of <see cref="FaceAligner"/>: size and value scale of the aligned gray face.</summary>
 /// <remarks>Immutable and thread-safe. Every setter validates its value.</remarks>
 public sealed class AlignmentOptions
@@ -7,8 +26,9 @@ public sealed class AlignmentOptions
     private readonly int _width = 64;
     private readonly int _height = 64;
     private readonly float _scale = 1f / 255f;
+    private readonly AlignmentSampling _sampling = AlignmentSampling.Direct;
 
-    /// <summary>The study's settings: 64 x 64, values scaled by 1/255 to 0..1.</summary>
+    /// <summary>The study's settings: 64 x 64, values scaled by 1/255 to 0..1, <see cref="AlignmentSampling.Direct"/> sampling (as the pain models' training).</summary>
     public static AlignmentOptions Default { get; } = new();
 
     /// <summary>Width of the aligned face in pixels, 1..4096. Default 64.</summary>
@@ -33,5 +53,13 @@ public sealed class AlignmentOptions
     {
         get => _scale;
         init => _scale = value > 0 && float.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(Scale), value, "The scale must be a positive finite number.");
+    }
+
+    /// <summary>Resampling convention. Default <see cref="AlignmentSampling.Direct"/>, the one the pain models are trained with.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="AlignmentSampling"/>.</exception>
+    public AlignmentSampling Sampling
+    {
+        get => _sampling;
+        init => _sampling = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Sampling), value, "Unknown alignment sampling.");
     }
 }

@@ -189,6 +189,21 @@ public class DetectorDecodingTests
     }
 
     [Test]
+    public void Letterbox_preprocessing_of_a_640x480_frame_allocates_nothing_in_steady_state()
+    {
+        ImageBuffer frame = Solid(640, 480, 1, 2, 3);
+        var tensor = new float[3 * 240 * 320];
+        Letterbox.Prepare(frame, tensor, 320, 240, ChannelOrder.Rgb, 127f, 1f / 128f, 0f);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++)
+        {
+            Letterbox.Prepare(frame, tensor, 320, 240, ChannelOrder.Rgb, 127f, 1f / 128f, 0f);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
     public void Nms_keeps_the_best_of_overlapping_boxes_and_respects_the_limit()
     {
         Candidate Box(float x, float score) => new() { X1 = x, Y1 = 0, X2 = x + 10, Y2 = 10, Score = score };
