@@ -78,9 +78,14 @@ public static class Letterbox
         int cw = Math.Clamp((int)Math.Round(image.Width * s), 1, width);
         int ch = Math.Clamp((int)Math.Round(image.Height * s), 1, height);
         int w = image.Width, h = image.Height;
+        if (cw == w && ch == h)
+        {
+            WriteUnscaled(image, tensor, width, height, order, mean, scale, padValue);
+            return new LetterboxTransform(w, h, w, h);
+        }
 
         float[] planeBuf = ArrayPool<float>.Shared.Rent(w * h * 3);
-        float[]? scaledBuf = cw == w && ch == h ? null : ArrayPool<float>.Shared.Rent(cw * ch * 3);
+        float[] scaledBuf = ArrayPool<float>.Shared.Rent(cw * ch * 3);
         try
         {
             Span<float> plane = planeBuf.AsSpan(0, w * h * 3);
@@ -89,12 +94,8 @@ public static class Letterbox
                 ToFloatRow(image.GetRow(y), image.Format, order, plane.Slice(y * w * 3, w * 3));
             }
 
-            ReadOnlySpan<float> content = plane;
-            if (scaledBuf is not null)
-            {
-                Resize.Bilinear(plane, w, h, scaledBuf.AsSpan(0, cw * ch * 3), cw, ch, 3);
-                content = scaledBuf.AsSpan(0, cw * ch * 3);
-            }
+            Span<float> content = scaledBuf.AsSpan(0, cw * ch * 3);
+            Resize.Bilinear(plane, w, h, content, cw, ch, 3);
 
             int planeSize = width * height;
             for (int c = 0; c < 3; c++)
@@ -117,15 +118,42 @@ public static class Letterbox
         }
         finally
         {
-            if (scaledBuf is not null)
-            {
-                ArrayPool<float>.Shared.Return(scaledBuf);
-            }
-
+            ArrayPool<float>.Shared.Return(scaledBuf);
             ArrayPool<float>.Shared.Return(planeBuf);
         }
 
         return new LetterboxTransform(w, h, cw, ch);
+    }
+
+    // The image already has the input's size (or fits without scaling): one pass from bytes to normalised planes.
+    private static void WriteUnscaled(in ImageBuffer image, Span<float> tensor, int width, int height, ChannelOrder order, float mean, float scale, float padValue)
+    {
+        int w = image.Width, h = image.Height, bpp = image.Format.BytesPerPixel(), planeSize = width * height;
+        bool gray = image.Format == PixelFormat.Gray8;
+        bool sourceBgr = image.Format is PixelFormat.Bgr24 or PixelFormat.Bgra32;
+        bool swap = sourceBgr != (order == ChannelOrder.Bgr);
+        int c0 = gray ? 0 : swap ? 2 : 0, c1 = gray ? 0 : 1, c2 = gray ? 0 : swap ? 0 : 2;
+        Span<float> p0 = tensor.Slice(0, planeSize), p1 = tensor.Slice(planeSize, planeSize), p2 = tensor.Slice(2 * planeSize, planeSize);
+        for (int y = 0; y < h; y++)
+        {
+            ReadOnlySpan<byte> row = image.GetRow(y);
+            Span<float> r0 = p0.Slice(y * width, width), r1 = p1.Slice(y * width, width), r2 = p2.Slice(y * width, width);
+            for (int x = 0; x < w; x++)
+            {
+                int o = x * bpp;
+                r0[x] = (row[o + c0] - mean) * scale;
+                r1[x] = (row[o + c1] - mean) * scale;
+                r2[x] = (row[o + c2] - mean) * scale;
+            }
+
+            r0.Slice(w).Fill(padValue);
+            r1.Slice(w).Fill(padValue);
+            r2.Slice(w).Fill(padValue);
+        }
+
+        p0.Slice(h * width).Fill(padValue);
+        p1.Slice(h * width).Fill(padValue);
+        p2.Slice(h * width).Fill(padValue);
     }
 
     private static void ToFloatRow(ReadOnlySpan<byte> row, PixelFormat format, ChannelOrder order, Span<float> dst)

@@ -188,6 +188,44 @@ public class DetectorDecodingTests
         Assert.Throws<ArgumentException>(() => _ = new YuNetDetector(session, new FaceDetectorOptions { InputWidth = 100, InputHeight = 96 }));
     }
 
+    [TestCase(PixelFormat.Rgb24, ChannelOrder.Rgb)]
+    [TestCase(PixelFormat.Bgr24, ChannelOrder.Rgb)]
+    [TestCase(PixelFormat.Rgba32, ChannelOrder.Bgr)]
+    [TestCase(PixelFormat.Bgra32, ChannelOrder.Bgr)]
+    [TestCase(PixelFormat.Gray8, ChannelOrder.Bgr)]
+    public void Image_that_fits_is_copied_normalised_into_planes_in_the_requested_order(PixelFormat format, ChannelOrder order)
+    {
+        // A 40x30 image into a 40x32 input needs no scaling: every value is exactly (byte - mean) * scale in float32.
+        int bpp = format.BytesPerPixel();
+        var px = new byte[40 * 30 * bpp];
+        new Random(9).NextBytes(px);
+        var image = new ImageBuffer(px, 40, 30, format);
+        var tensor = new float[3 * 40 * 32];
+        LetterboxTransform t = Letterbox.Prepare(image, tensor, 40, 32, order, 127f, 1f / 128f, -5f);
+        Assert.That((t.ContentWidth, t.ContentHeight, t.ScaleX, t.ScaleY), Is.EqualTo((40, 30, 1.0, 1.0)));
+        bool bgrSource = format is PixelFormat.Bgr24 or PixelFormat.Bgra32;
+        for (int y = 0; y < 32; y++)
+        {
+            for (int x = 0; x < 40; x++)
+            {
+                for (int plane = 0; plane < 3; plane++)
+                {
+                    float actual = tensor[(plane * 40 * 32) + (y * 40) + x];
+                    if (y >= 30)
+                    {
+                        Assert.That(actual, Is.EqualTo(-5f), "padding");
+                        continue;
+                    }
+
+                    int rgb = order == ChannelOrder.Rgb ? plane : 2 - plane; // 0 red, 1 green, 2 blue
+                    int offset = format == PixelFormat.Gray8 ? 0 : bgrSource ? 2 - rgb : rgb;
+                    byte v = px[(((y * 40) + x) * bpp) + offset];
+                    Assert.That(actual, Is.EqualTo((v - 127f) * (1f / 128f)), $"plane {plane} ({x},{y})");
+                }
+            }
+        }
+    }
+
     [Test]
     public void Letterbox_preprocessing_of_a_640x480_frame_allocates_nothing_in_steady_state()
     {
