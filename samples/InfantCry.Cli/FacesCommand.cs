@@ -74,9 +74,9 @@ public static class FacesCommand
         outDir.Create();
         Directory.CreateDirectory(Path.Combine(outDir.FullName, "crops"));
 
-        using IFaceDetectorDisposable det = detectorKind == "yunet"
-            ? new IFaceDetectorDisposable(YuNetDetector.Create(modelPath), DlibFaceBox.FromYuNet)
-            : new IFaceDetectorDisposable(UltraFaceDetector.Create(modelPath), DlibFaceBox.FromUltraFace);
+        using DetectorHandle det = detectorKind == "yunet"
+            ? new DetectorHandle(YuNetDetector.Create(modelPath), DlibFaceBox.FromYuNet)
+            : new DetectorHandle(UltraFaceDetector.Create(modelPath), DlibFaceBox.FromUltraFace);
         ShapePredictor predictor = ShapePredictor.Load(landmarkFile.FullName, ct);
         var aligner = new FaceAligner(new AlignmentOptions { Width = size, Height = size });
 
@@ -175,7 +175,7 @@ public static class FacesCommand
     }
 
     /// <summary>A detector and the box conversion its boxes need before dlib's shape predictor.</summary>
-    private sealed class IFaceDetectorDisposable(IFaceDetector detector, Func<RectangleF, RectangleF> toDlibBox) : IDisposable
+    private sealed class DetectorHandle(IFaceDetector detector, Func<RectangleF, RectangleF> toDlibBox) : IDisposable
     {
         public IFaceDetector Detector { get; } = detector;
 
