@@ -9,6 +9,7 @@ namespace InfantCry.Alignment;
 /// (p' = R(-angle)(p - c) + c); the crop box, in the rotated image, spans the jaw (points 0-16) horizontally and the
 /// top of the eyebrows (17-26) down to the chin (8) vertically.
 /// </summary>
+/// <remarks>Immutable and thread-safe.</remarks>
 /// <param name="AngleRadians">Angle of the line from the first eye centre (36-41) to the second (42-47), atan2(dy, dx), y down.</param>
 /// <param name="CenterX">Midpoint of the eye centres, x.</param>
 /// <param name="CenterY">Midpoint of the eye centres, y.</param>

@@ -16,6 +16,7 @@ public enum ChannelOrder
 
 /// <summary>How a letterboxed network input relates to the original image: the image fills the top-left
 /// <see cref="ContentWidth"/> x <see cref="ContentHeight"/> pixels of the input, the rest is padding.</summary>
+/// <remarks>Immutable and thread-safe.</remarks>
 /// <param name="ImageWidth">Original width.</param>
 /// <param name="ImageHeight">Original height.</param>
 /// <param name="ContentWidth">Width of the scaled image inside the input.</param>
