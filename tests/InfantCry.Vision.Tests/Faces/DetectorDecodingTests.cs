@@ -226,6 +226,41 @@ public class DetectorDecodingTests
         }
     }
 
+    [TestCase(PixelFormat.Rgb24, ChannelOrder.Rgb, 640, 480, 320, 240)]
+    [TestCase(PixelFormat.Bgr24, ChannelOrder.Rgb, 97, 203, 320, 240)]
+    [TestCase(PixelFormat.Rgba32, ChannelOrder.Bgr, 333, 111, 128, 96)]
+    [TestCase(PixelFormat.Gray8, ChannelOrder.Bgr, 50, 40, 160, 160)]
+    public void Scaled_letterbox_equals_resizing_each_channel_then_normalising(PixelFormat format, ChannelOrder order, int w, int h, int inW, int inH)
+    {
+        // Reference: the channels as float planes through Resize.Bilinear (golden-tested against numpy), then
+        // (v - mean) * scale. Both run in float32 over the same taps; summation order may differ, so allow the
+        // float32 rounding of <= ~25 taps of values <= 255, scaled by 1/128: 25 * 255 * 6e-8 / 128 ~ 3e-6 -> 1e-5.
+        const float Float32Rounding = 1e-5f;
+        int bpp = format.BytesPerPixel();
+        var px = new byte[w * h * bpp];
+        new Random(w + h).NextBytes(px);
+        var tensor = new float[3 * inW * inH];
+        LetterboxTransform t = Letterbox.Prepare(new ImageBuffer(px, w, h, format), tensor, inW, inH, order, 127f, 1f / 128f, 9f);
+        int cw = t.ContentWidth, ch = t.ContentHeight;
+        bool bgrSource = format is PixelFormat.Bgr24 or PixelFormat.Bgra32;
+        for (int plane = 0; plane < 3; plane++)
+        {
+            int rgb = order == ChannelOrder.Rgb ? plane : 2 - plane;
+            int offset = format == PixelFormat.Gray8 ? 0 : bgrSource ? 2 - rgb : rgb;
+            float[] src = Enumerable.Range(0, w * h).Select(i => (float)px[(i * bpp) + offset]).ToArray();
+            var scaled = new float[cw * ch];
+            Resize.Bilinear(src, w, h, scaled, cw, ch);
+            for (int y = 0; y < inH; y++)
+            {
+                for (int x = 0; x < inW; x++)
+                {
+                    float expected = x < cw && y < ch ? (scaled[(y * cw) + x] - 127f) * (1f / 128f) : 9f;
+                    Assert.That(tensor[(plane * inW * inH) + (y * inW) + x], Is.EqualTo(expected).Within(Float32Rounding), $"plane {plane} ({x},{y})");
+                }
+            }
+        }
+    }
+
     [Test]
     public void Letterbox_preprocessing_of_a_640x480_frame_allocates_nothing_in_steady_state()
     {
