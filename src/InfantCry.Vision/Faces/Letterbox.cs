@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using System.Drawing;
 using InfantCry.Imaging;
 
@@ -85,42 +86,84 @@ public static class Letterbox
             return new LetterboxTransform(w, h, w, h);
         }
 
-        float[] planeBuf = ArrayPool<float>.Shared.Rent(w * h * 3);
-        float[] scaledBuf = ArrayPool<float>.Shared.Rent(cw * ch * 3);
+        // Separable area-aware bilinear (Resize's kernels) straight from the bytes: a horizontal pass per source row
+        // into interleaved floats, then a vertical pass per input row, normalised into the planes.
+        int kx = Resize.KernelSize(w, cw), ky = Resize.KernelSize(h, ch);
+        float[] wx = ArrayPool<float>.Shared.Rent(cw * kx);
+        int[] bx = ArrayPool<int>.Shared.Rent(cw * 2);
+        float[] wy = ArrayPool<float>.Shared.Rent(ch * ky);
+        int[] by = ArrayPool<int>.Shared.Rent(ch * 2);
+        int rowLen = cw * 3;
+        float[] tmp = ArrayPool<float>.Shared.Rent(h * rowLen);
+        float[] acc = ArrayPool<float>.Shared.Rent(rowLen);
         try
         {
-            Span<float> plane = planeBuf.AsSpan(0, w * h * 3);
-            for (int y = 0; y < h; y++)
+            Resize.ComputeKernel(w, cw, wx, bx, kx);
+            Resize.ComputeKernel(h, ch, wy, by, ky);
+            (int o0, int o1, int o2) = PlaneOffsets(image.Format, order);
+            int bpp = image.Format.BytesPerPixel();
+            int firstRow = by[0], lastRow = by[(ch - 1) * 2] + by[((ch - 1) * 2) + 1];
+            for (int r = firstRow; r < lastRow; r++)
             {
-                ToFloatRow(image.GetRow(y), image.Format, order, plane.Slice(y * w * 3, w * 3));
-            }
-
-            Span<float> content = scaledBuf.AsSpan(0, cw * ch * 3);
-            Resize.Bilinear(plane, w, h, content, cw, ch, 3);
-
-            int planeSize = width * height;
-            for (int c = 0; c < 3; c++)
-            {
-                Span<float> dst = tensor.Slice(c * planeSize, planeSize);
-                for (int y = 0; y < ch; y++)
+                ReadOnlySpan<byte> row = image.GetRow(r);
+                Span<float> dst = tmp.AsSpan(r * rowLen, rowLen);
+                for (int i = 0; i < cw; i++)
                 {
-                    Span<float> row = dst.Slice(y * width, width);
-                    ReadOnlySpan<float> src = content.Slice(y * cw * 3, cw * 3);
-                    for (int x = 0; x < cw; x++)
+                    int start = bx[2 * i], n = bx[(2 * i) + 1];
+                    ReadOnlySpan<float> wk = wx.AsSpan(i * kx, n);
+                    ReadOnlySpan<byte> px = row.Slice(start * bpp, n * bpp);
+                    float s0 = 0, s1 = 0, s2 = 0;
+                    for (int k = 0; k < wk.Length; k++)
                     {
-                        row[x] = (src[(x * 3) + c] - mean) * scale;
+                        int o = k * bpp;
+                        s0 += wk[k] * px[o + o0];
+                        s1 += wk[k] * px[o + o1];
+                        s2 += wk[k] * px[o + o2];
                     }
 
-                    row.Slice(cw).Fill(padValue);
+                    dst[3 * i] = s0;
+                    dst[(3 * i) + 1] = s1;
+                    dst[(3 * i) + 2] = s2;
+                }
+            }
+
+            int planeSize = width * height;
+            Span<float> p0 = tensor.Slice(0, planeSize), p1 = tensor.Slice(planeSize, planeSize), p2 = tensor.Slice(2 * planeSize, planeSize);
+            Span<float> a = acc.AsSpan(0, rowLen);
+            for (int j = 0; j < ch; j++)
+            {
+                int start = by[2 * j], n = by[(2 * j) + 1];
+                TensorPrimitives.Multiply(tmp.AsSpan(start * rowLen, rowLen), wy[j * ky], a);
+                for (int k = 1; k < n; k++)
+                {
+                    TensorPrimitives.MultiplyAdd(tmp.AsSpan((start + k) * rowLen, rowLen), wy[(j * ky) + k], a, a);
                 }
 
-                dst.Slice(ch * width).Fill(padValue);
+                Span<float> r0 = p0.Slice(j * width, width), r1 = p1.Slice(j * width, width), r2 = p2.Slice(j * width, width);
+                for (int x = 0; x < cw; x++)
+                {
+                    r0[x] = (a[3 * x] - mean) * scale;
+                    r1[x] = (a[(3 * x) + 1] - mean) * scale;
+                    r2[x] = (a[(3 * x) + 2] - mean) * scale;
+                }
+
+                r0.Slice(cw).Fill(padValue);
+                r1.Slice(cw).Fill(padValue);
+                r2.Slice(cw).Fill(padValue);
             }
+
+            p0.Slice(ch * width).Fill(padValue);
+            p1.Slice(ch * width).Fill(padValue);
+            p2.Slice(ch * width).Fill(padValue);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(scaledBuf);
-            ArrayPool<float>.Shared.Return(planeBuf);
+            ArrayPool<float>.Shared.Return(acc);
+            ArrayPool<float>.Shared.Return(tmp);
+            ArrayPool<int>.Shared.Return(by);
+            ArrayPool<float>.Shared.Return(wy);
+            ArrayPool<int>.Shared.Return(bx);
+            ArrayPool<float>.Shared.Return(wx);
         }
 
         return new LetterboxTransform(w, h, cw, ch);
@@ -130,10 +173,7 @@ public static class Letterbox
     private static void WriteUnscaled(in ImageBuffer image, Span<float> tensor, int width, int height, ChannelOrder order, float mean, float scale, float padValue)
     {
         int w = image.Width, h = image.Height, bpp = image.Format.BytesPerPixel(), planeSize = width * height;
-        bool gray = image.Format == PixelFormat.Gray8;
-        bool sourceBgr = image.Format is PixelFormat.Bgr24 or PixelFormat.Bgra32;
-        bool swap = sourceBgr != (order == ChannelOrder.Bgr);
-        int c0 = gray ? 0 : swap ? 2 : 0, c1 = gray ? 0 : 1, c2 = gray ? 0 : swap ? 0 : 2;
+        (int c0, int c1, int c2) = PlaneOffsets(image.Format, order);
         Span<float> p0 = tensor.Slice(0, planeSize), p1 = tensor.Slice(planeSize, planeSize), p2 = tensor.Slice(2 * planeSize, planeSize);
         for (int y = 0; y < h; y++)
         {
@@ -157,29 +197,16 @@ public static class Letterbox
         p2.Slice(h * width).Fill(padValue);
     }
 
-    private static void ToFloatRow(ReadOnlySpan<byte> row, PixelFormat format, ChannelOrder order, Span<float> dst)
+    // Byte offsets, within a pixel, of the values that go to planes 0, 1 and 2.
+    private static (int P0, int P1, int P2) PlaneOffsets(PixelFormat format, ChannelOrder order)
     {
-        int bpp = format.BytesPerPixel();
-        int n = row.Length / bpp;
         if (format == PixelFormat.Gray8)
         {
-            for (int i = 0; i < n; i++)
-            {
-                dst[3 * i] = dst[(3 * i) + 1] = dst[(3 * i) + 2] = row[i];
-            }
-
-            return;
+            return (0, 0, 0);
         }
 
         bool sourceBgr = format is PixelFormat.Bgr24 or PixelFormat.Bgra32;
         bool swap = sourceBgr != (order == ChannelOrder.Bgr);
-        int c0 = swap ? 2 : 0, c2 = swap ? 0 : 2;
-        for (int i = 0; i < n; i++)
-        {
-            int o = i * bpp;
-            dst[3 * i] = row[o + c0];
-            dst[(3 * i) + 1] = row[o + 1];
-            dst[(3 * i) + 2] = row[o + c2];
-        }
+        return swap ? (2, 1, 0) : (0, 1, 2);
     }
 }
