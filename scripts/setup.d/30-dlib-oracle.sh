@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds tools/dlib-oracle against Debian's libdlib-dev into $INFANTCRY_ARTIFACTS/bin/dlib-oracle and runs it on
+# Builds tools/dlib-oracle against Debian's libdlib-dev into $INFANTCRY_ARTIFACTS/bin/dlib-oracle (and the benchmark's
+# libdlib_oracle.so) and runs it on
 # $INFANTCRY_ASSETS/data/faces/*.jpg with Debian's shape_predictor_68_face_landmarks.dat (libdlib-data), writing
 # $INFANTCRY_ARTIFACTS/oracle/faces.json and $INFANTCRY_ARTIFACTS/oracle/faces/* (schema: tools/dlib-oracle/README.md).
 # Idempotent: rebuilds only when the source is newer than the binary, reruns only when an input is newer than
@@ -10,7 +11,9 @@ ASSETS=${INFANTCRY_ASSETS:-$ROOT/../shared}
 ART=${INFANTCRY_ARTIFACTS:-$ROOT/artifacts}
 MODEL=${DLIB_SHAPE_MODEL:-/usr/share/dlib/shape_predictor_68_face_landmarks.dat}
 SRC=$ROOT/tools/dlib-oracle/dlib_oracle.cpp
+CAPI_SRC=$ROOT/tools/dlib-oracle/dlib_oracle_capi.cpp
 BIN=$ART/bin/dlib-oracle
+LIB=$ART/bin/libdlib_oracle.so
 OUT=$ART/oracle
 log() { echo "[30-dlib-oracle] $*"; }
 
@@ -24,6 +27,13 @@ if [ ! -x "$BIN" ] || [ "$SRC" -nt "$BIN" ]; then
   # shellcheck disable=SC2046
   g++ -std=c++17 -O3 -DNDEBUG -o "$BIN.tmp" "$SRC" $(pkg-config --cflags --libs dlib-1)
   mv -f "$BIN.tmp" "$BIN"
+fi
+if [ ! -s "$LIB" ] || [ "$CAPI_SRC" -nt "$LIB" ]; then
+  log "building $LIB (dlib's predictor for the landmark benchmark)"
+  mkdir -p "$ART/bin"
+  # shellcheck disable=SC2046
+  g++ -std=c++17 -O3 -DNDEBUG -shared -fPIC -o "$LIB.tmp" "$CAPI_SRC" $(pkg-config --cflags --libs dlib-1)
+  mv -f "$LIB.tmp" "$LIB"
 fi
 
 shopt -s nullglob

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Drawing;
-using System.Numerics.Tensors;
 using InfantCry.Imaging;
 
 namespace InfantCry.Landmarks;
@@ -23,6 +22,14 @@ namespace InfantCry.Landmarks;
 /// threads. A call allocates nothing in steady state (scratch comes from <see cref="ArrayPool{T}.Shared"/>), apart
 /// from the array the allocating overload returns.</para>
 /// </remarks>
+/// <example>
+/// <code>
+/// var predictor = ShapePredictor.Load("/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
+/// var image = new ImageBuffer(rgbBytes, width, height, PixelFormat.Rgb24);
+/// Span&lt;PointF&gt; points = stackalloc PointF[predictor.PartCount];
+/// predictor.Predict(image, faceBox, points);   // points[36..41]: one eye, [42..47]: the other, [8]: chin
+/// </code>
+/// </example>
 public sealed class ShapePredictor
 {
     private const int SerializationVersion = 1;
@@ -38,6 +45,7 @@ public sealed class ShapePredictor
     private readonly Split[] _splits;
     private readonly float[] _leaves;           // leaf vectors, 2 * PartCount floats each
     private readonly int _maxFeatures;
+    private readonly int _maxTreesPerLevel;
 
     private ShapePredictor(
         float[] initialShape, int[] featureStart, int[] anchorOffset, float[] deltaX, float[] deltaY,
@@ -56,6 +64,7 @@ public sealed class ShapePredictor
         for (int c = 0; c < CascadeCount; c++)
         {
             _maxFeatures = Math.Max(_maxFeatures, featureStart[c + 1] - featureStart[c]);
+            _maxTreesPerLevel = Math.Max(_maxTreesPerLevel, treeStart[c + 1] - treeStart[c]);
         }
     }
 
@@ -130,8 +139,8 @@ public sealed class ShapePredictor
     /// <param name="face">The face box in pixels. As in dlib, the box's top-left pixel and its bottom-right pixel
     /// <c>(X + Width - 1, Y + Height - 1)</c> are the corners of the model's unit square (see <see cref="FromDlibRectangle"/>).</param>
     /// <param name="landmarks">Receives <see cref="PartCount"/> points in image pixel coordinates (sub-pixel).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="face"/> is not finite or has no area.</exception>
-    /// <exception cref="ArgumentException"><paramref name="landmarks"/> is shorter than <see cref="PartCount"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="face"/> is not finite, or is narrower or lower than one pixel.</exception>
+    /// <exception cref="ArgumentException"><paramref name="landmarks"/> is shorter than <see cref="PartCount"/>, or <paramref name="image"/> is a default (empty) buffer.</exception>
     public void Predict(in ImageBuffer image, RectangleF face, Span<PointF> landmarks) =>
         Predict(image, face, landmarks, []);
 
@@ -139,7 +148,8 @@ public sealed class ShapePredictor
     /// <param name="image">The image (see <see cref="Predict(in ImageBuffer, RectangleF, Span{PointF})"/>).</param>
     /// <param name="face">The face box in pixels (see <see cref="Predict(in ImageBuffer, RectangleF, Span{PointF})"/>).</param>
     /// <returns><see cref="PartCount"/> points in image pixel coordinates (sub-pixel).</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="face"/> is not finite or has no area.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="face"/> is not finite, or is narrower or lower than one pixel.</exception>
+    /// <exception cref="ArgumentException"><paramref name="image"/> is a default (empty) buffer.</exception>
     public PointF[] Predict(in ImageBuffer image, RectangleF face)
     {
         var landmarks = new PointF[PartCount];
@@ -150,6 +160,11 @@ public sealed class ShapePredictor
     /// <summary>As the public overload; also reports the leaf reached in every tree when <paramref name="leaves"/> is not empty.</summary>
     internal void Predict(in ImageBuffer image, RectangleF face, Span<PointF> landmarks, Span<int> leaves)
     {
+        if (image.Width < 1)
+        {
+            throw new ArgumentException("The image is empty (a default ImageBuffer); create it with its constructor.", nameof(image));
+        }
+
         ValidateFace(face);
         if (landmarks.Length < PartCount)
         {
@@ -163,6 +178,7 @@ public sealed class ShapePredictor
 
         int shapeLength = _initialShape.Length;
         float[] scratch = ArrayPool<float>.Shared.Rent(shapeLength + _maxFeatures);
+        int[] leafOffsets = ArrayPool<int>.Shared.Rent(_maxTreesPerLevel);
         try
         {
             Span<float> shape = scratch.AsSpan(0, shapeLength);
@@ -180,17 +196,23 @@ public sealed class ShapePredictor
             for (int cascade = 0; cascade < CascadeCount; cascade++)
             {
                 ExtractFeatures(sampler, cascade, shape, features, left, top, scaleX, scaleY);
-                for (int tree = _treeStart[cascade]; tree < _treeStart[cascade + 1]; tree++)
+
+                // The trees of a level read only the level's pixels, so all leaves are found first; then the leaf
+                // vectors (scattered over the model's 65 MB) are summed with the next ones already being fetched.
+                int firstTree = _treeStart[cascade];
+                int trees = _treeStart[cascade + 1] - firstTree;
+                Span<int> offsets = leafOffsets.AsSpan(0, trees);
+                for (int t = 0; t < trees; t++)
                 {
-                    int leaf = FindLeaf(tree, features);
+                    int leaf = FindLeaf(firstTree + t, features);
+                    offsets[t] = _leafStart[firstTree + t] + (leaf * shapeLength);
                     if (!leaves.IsEmpty)
                     {
-                        leaves[tree] = leaf;
+                        leaves[firstTree + t] = leaf;
                     }
-
-                    // current_shape += leaf_values[leaf], in float, tree after tree (dlib's order).
-                    TensorPrimitives.Add(shape, _leaves.AsSpan(_leafStart[tree] + leaf * shapeLength, shapeLength), shape);
                 }
+
+                LeafAccumulator.AddLeaves(shape, _leaves, offsets);
             }
 
             for (int i = 0; i < PartCount; i++)
@@ -201,6 +223,7 @@ public sealed class ShapePredictor
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
+            ArrayPool<int>.Shared.Return(leafOffsets);
         }
     }
 
@@ -211,9 +234,9 @@ public sealed class ShapePredictor
             throw new ArgumentOutOfRangeException(nameof(face), face, "The face box must have finite coordinates.");
         }
 
-        if (face.Width <= 0 || face.Height <= 0)
+        if (face.Width < 1 || face.Height < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(face), face, "The face box must have a positive width and height.");
+            throw new ArgumentOutOfRangeException(nameof(face), face, "The face box must be at least one pixel wide and high.");
         }
     }
 
@@ -310,6 +333,8 @@ public sealed class ShapePredictor
 
     private static ShapePredictor Read(Stream stream, string source, CancellationToken cancellationToken)
     {
+        // Every array grows with the data actually read, never to a declared count up front: a corrupt count in a
+        // stream that cannot tell its length ends in "truncated", not in an attempt to allocate gigabytes.
         using var reader = new DlibSerializationReader(stream, source, cancellationToken);
 
         long at = reader.Position;
@@ -327,45 +352,47 @@ public sealed class ShapePredictor
             throw reader.Corrupt(at, "initial shape", $"a {rows}x{cols} matrix where a column of x,y pairs was expected");
         }
 
-        var initialShape = new float[rows];
-        for (int i = 0; i < initialShape.Length; i++)
+        var initialShapeBuilder = new GrowableArray<float>(256);
+        for (long i = 0; i < rows; i++)
         {
-            initialShape[i] = reader.ReadSingle("initial shape");
+            initialShapeBuilder.Add(reader.ReadSingle("initial shape"), "initial shape");
         }
 
+        float[] initialShape = initialShapeBuilder.ToTrimmedArray();
         int shapeLength = initialShape.Length;
+        int partCount = shapeLength / 2;
 
         // forests: vector<vector<regression_tree>>; regression_tree = vector<split_feature>, vector<matrix<float,0,1>>
         int cascades = reader.ReadCount("forest count", 1);
-        var treeStart = new int[cascades + 1];
+        var treeStart = new GrowableArray<int>(32);
+        var splitFeatureLimit = new GrowableArray<int>(32); // per level: largest feature index used + 1
         var splitStart = new GrowableArray<int>(8192);
         var leafStart = new GrowableArray<int>(8192);
         var splits = new GrowableArray<Split>(1 << 17);
         var leaves = new GrowableArray<float>(1 << 20);
-        var splitFeatureLimit = new int[cascades]; // per cascade: largest feature index used + 1
+        treeStart.Add(0, "forests");
         splitStart.Add(0, "splits");
         for (int c = 0; c < cascades; c++)
         {
             reader.Context = $"forest {c}";
             int trees = reader.ReadCount("tree count", 2);
-            treeStart[c + 1] = treeStart[c] + trees;
             int largestFeature = -1;
             for (int t = 0; t < trees; t++)
             {
                 reader.Context = $"forest {c}, tree {t}";
                 int splitCount = reader.ReadCount("split count", 3);
-                Span<Split> treeSplits = splits.Append(splitCount, "splits");
-                for (int s = 0; s < splitCount; s++)
+                for (int n = 0; n < splitCount; n++)
                 {
+                    at = reader.Position;
                     ulong idx1 = reader.ReadUnsigned(8, "split feature index");
                     ulong idx2 = reader.ReadUnsigned(8, "split feature index");
                     float threshold = reader.ReadSingle("split threshold");
                     if (idx1 > int.MaxValue || idx2 > int.MaxValue)
                     {
-                        throw reader.Corrupt(reader.Position, "split feature index", $"index {Math.Max(idx1, idx2)} is absurd");
+                        throw reader.Corrupt(at, "split feature index", $"index {Math.Max(idx1, idx2)} is absurd");
                     }
 
-                    treeSplits[s] = new Split((int)idx1, (int)idx2, threshold);
+                    splits.Add(new Split((int)idx1, (int)idx2, threshold), "splits");
                     largestFeature = Math.Max(largestFeature, (int)Math.Max(idx1, idx2));
                 }
 
@@ -384,10 +411,12 @@ public sealed class ShapePredictor
                 }
             }
 
-            splitFeatureLimit[c] = largestFeature + 1;
+            treeStart.Add(leafStart.Count, "forests");
+            splitFeatureLimit.Add(largestFeature + 1, "forests");
         }
 
         reader.Context = string.Empty;
+        int[] levelLimits = splitFeatureLimit.ToTrimmedArray();
 
         // anchor_idx: vector<vector<unsigned long>>
         at = reader.Position;
@@ -399,19 +428,16 @@ public sealed class ShapePredictor
 
         var featureStart = new int[cascades + 1];
         var anchorOffset = new GrowableArray<int>(8192);
-        int partCount = shapeLength / 2;
         for (int c = 0; c < cascades; c++)
         {
             reader.Context = $"cascade {c}";
             at = reader.Position;
             int count = reader.ReadCount("anchor count", 1);
-            if (count < splitFeatureLimit[c])
+            if (count < levelLimits[c])
             {
-                throw reader.Corrupt(at, "anchor count", $"{count} feature pixels but the forest's splits use index {splitFeatureLimit[c] - 1}");
+                throw reader.Corrupt(at, "anchor count", $"{count} feature pixels but the forest's splits use index {levelLimits[c] - 1}");
             }
 
-            featureStart[c + 1] = featureStart[c] + count;
-            Span<int> anchors = anchorOffset.Append(count, "anchors");
             for (int i = 0; i < count; i++)
             {
                 at = reader.Position;
@@ -421,8 +447,10 @@ public sealed class ShapePredictor
                     throw reader.Corrupt(at, "anchor index", $"landmark {anchor} but the shape has {partCount}");
                 }
 
-                anchors[i] = 2 * (int)anchor;
+                anchorOffset.Add(2 * (int)anchor, "anchors");
             }
+
+            featureStart[c + 1] = anchorOffset.Count;
         }
 
         reader.Context = string.Empty;
@@ -456,7 +484,7 @@ public sealed class ShapePredictor
         }
 
         return new ShapePredictor(
-            initialShape, featureStart, anchorOffset.ToTrimmedArray(), deltaX, deltaY, treeStart,
+            initialShape, featureStart, anchorOffset.ToTrimmedArray(), deltaX, deltaY, treeStart.ToTrimmedArray(),
             splitStart.ToTrimmedArray(), leafStart.ToTrimmedArray(), splits.ToTrimmedArray(), leaves.ToTrimmedArray());
     }
 

@@ -214,6 +214,24 @@ public sealed class ShapePredictorSyntheticTests
     }
 
     [Test]
+    public void Load_RejectsAbsurdCounts_InAStreamThatHidesItsLength()
+    {
+        // Without a length to check against, arrays grow only with data actually read: each of these ends as a
+        // truncated model after a few bytes, not as an attempt to allocate 2^30 elements.
+        byte[][] cases =
+        [
+            new DlibModelWriter().Signed(1).Signed(-(1L << 30)).Signed(-1).Float(0.5f).ToArray(),
+            new DlibModelWriter().Signed(1).Column(0.25f, 0.5f, 0.75f, 0.5f).Unsigned(1UL << 30).Unsigned(0).ToArray(),
+            new DlibModelWriter().Signed(1).Column(0.25f, 0.5f, 0.75f, 0.5f).Unsigned(1).Unsigned(1).Unsigned(1UL << 30).ToArray(),
+        ];
+        foreach (byte[] bytes in cases)
+        {
+            Assert.That(() => ShapePredictor.Load(new NonSeekableStream(bytes)),
+                Throws.TypeOf<InvalidModelException>().With.Message.Contains("truncated"));
+        }
+    }
+
+    [Test]
     public void Load_RejectsInvalidIntegerControlBytes()
     {
         // 0x00 declares a zero-byte integer; 0x05 a five-byte C++ int.
@@ -223,6 +241,15 @@ public sealed class ShapePredictorSyntheticTests
         // An unsigned count with the sign bit set (forest count after a valid header).
         byte[] signedCount = new DlibModelWriter().Signed(1).Column(0.25f, 0.5f, 0.75f, 0.5f).Raw(0x81, 0x01).ToArray();
         Assert.That(() => ShapePredictor.Load(new MemoryStream(signedCount)), Throws.TypeOf<InvalidModelException>().With.Message.Contains("forest count"));
+    }
+
+    [Test]
+    public void Load_StopsWhenCancelled()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.That(() => ShapePredictor.Load(new MemoryStream(TwoPartModel().Serialize()), cancelled.Token),
+            Throws.InstanceOf<OperationCanceledException>());
     }
 
     [Test]
@@ -240,6 +267,7 @@ public sealed class ShapePredictorSyntheticTests
         Assert.That(() => model.Predict(image, new RectangleF(0, 0, 0, 5)), Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(() => model.Predict(image, new RectangleF(float.NaN, 0, 5, 5)), Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(() => model.Predict(image, Box, new PointF[1]), Throws.ArgumentException.With.Message.Contains("places 2"));
+        Assert.That(() => model.Predict(default(ImageBuffer), Box), Throws.ArgumentException.With.Message.Contains("default ImageBuffer"));
     }
 
     [Test]
