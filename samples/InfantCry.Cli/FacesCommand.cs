@@ -246,7 +246,8 @@ public static class FacesCommand
         public static void Box(byte[] rgb, int w, int h, RectangleF box, byte r, byte g, byte b)
         {
             int x0 = (int)box.Left, x1 = (int)box.Right, y0 = (int)box.Top, y1 = (int)box.Bottom;
-            for (int t = 0; t < 2; t++)
+            int thickness = Math.Max(2, Math.Max(w, h) / 320);
+            for (int t = 0; t < thickness; t++)
             {
                 for (int x = x0; x <= x1; x++)
                 {
@@ -265,9 +266,10 @@ public static class FacesCommand
         public static void Dot(byte[] rgb, int w, int h, PointF p, byte r, byte g, byte b)
         {
             int cx = (int)MathF.Round(p.X), cy = (int)MathF.Round(p.Y);
-            for (int dy = -1; dy <= 1; dy++)
+            int radius = Math.Max(1, Math.Max(w, h) / 640); // stays visible on large photos
+            for (int dy = -radius; dy <= radius; dy++)
             {
-                for (int dx = -1; dx <= 1; dx++)
+                for (int dx = -radius; dx <= radius; dx++)
                 {
                     Put(rgb, w, h, cx + dx, cy + dy, r, g, b);
                 }
