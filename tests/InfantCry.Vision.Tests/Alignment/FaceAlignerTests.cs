@@ -51,6 +51,7 @@ public class FaceAlignerTests
         }
 
         double[] expected = GoldenData.Float64(c.GetProperty("ref").GetString()!);
+        TestContext.Out.WriteLine($"{name}: max |ours - numpy| = {output.Select((v, i) => Math.Abs(v - expected[i])).Max():E2}");
         Assert.That(output.Select(v => (double)v), Is.EqualTo(expected).Within(direct ? DirectTolerance : AlignTolerance));
     }
 

@@ -26,6 +26,7 @@ public class SsimTests
         Assert.That(ssim.MapHeight, Is.EqualTo(c.GetProperty("map_height").GetInt32()));
         var map = new float[ssim.MapWidth * ssim.MapHeight];
         double mean = ssim.Compute(x, y, map);
+        TestContext.Out.WriteLine($"{name}: max |map - numpy| = {map.Select((v, i) => Math.Abs(v - expected[i])).Max():E2}, |mean - numpy| = {Math.Abs(mean - c.GetProperty("mean").GetDouble()):E2}");
         Assert.That(map.Select(v => (double)v), Is.EqualTo(expected).Within(GoldenTolerance));
         Assert.That(mean, Is.EqualTo(c.GetProperty("mean").GetDouble()).Within(GoldenTolerance));
         Assert.That(ssim.Compute(x, y), Is.EqualTo(mean), "mean without the map equals mean with it");
