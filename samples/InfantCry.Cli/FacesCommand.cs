@@ -1,0 +1,290 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Drawing;
+using System.Globalization;
+using System.Text;
+using InfantCry.Alignment;
+using InfantCry.Faces;
+using InfantCry.Imaging;
+using InfantCry.Landmarks;
+
+namespace InfantCry.Cli;
+
+/// <summary>
+/// <c>infantcry faces &lt;image or video&gt; --out &lt;folder&gt;</c>: detects faces (UltraFace or YuNet), finds dlib's 68
+/// landmarks, writes the study's aligned gray crops (<c>crops/face_NNNNNN.png</c>), an overlay of boxes and landmarks
+/// (<c>overlay.png</c> for an image, <c>overlay.mp4</c> for a video) and <c>faces.csv</c>. Decoding and encoding go
+/// through ffmpeg (raw rgb24 / gray frames over pipes).
+/// </summary>
+public static class FacesCommand
+{
+    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".ppm", ".pgm"];
+
+    /// <summary>Builds the <c>faces</c> command.</summary>
+    public static Command Create()
+    {
+        var input = new Argument<FileInfo>("input") { Description = "An image or a video file (anything ffmpeg can decode)." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for crops/, overlay.png|mp4 and faces.csv (created if missing).", Required = true };
+        var detector = new Option<string>("--detector") { Description = "Face detector: ultraface (default, RFB-320) or yunet.", DefaultValueFactory = _ => "ultraface" };
+        detector.AcceptOnlyFromAmong("ultraface", "yunet");
+        var model = new Option<FileInfo?>("--model") { Description = "Detector ONNX file. Default: $INFANTCRY_ASSETS (or ../shared)/models/face/ultraface/version-RFB-320.onnx or .../yunet/yunet_s_dynamic.onnx." };
+        var landmarks = new Option<FileInfo>("--landmarks") { Description = "dlib's shape_predictor_68_face_landmarks.dat (Debian libdlib-data).", DefaultValueFactory = _ => new FileInfo("/usr/share/dlib/shape_predictor_68_face_landmarks.dat") };
+        var size = new Option<int>("--size") { Description = "Side of the aligned crops in pixels (the study: 64).", DefaultValueFactory = _ => 64 };
+        var maxFrames = new Option<int>("--max-frames") { Description = "Stop after this many frames (0: all).", DefaultValueFactory = _ => 0 };
+        var command = new Command("faces", "Detect faces, align them as the pain study does (eyes level, brows to chin, gray, 64x64) and draw boxes and landmarks.")
+        {
+            input, output, detector, model, landmarks, size, maxFrames,
+        };
+        command.SetAction((result, cancellationToken) => Task.FromResult(Run(
+            result.GetValue(input)!, result.GetValue(output)!, result.GetValue(detector)!, result.GetValue(model), result.GetValue(landmarks)!,
+            result.GetValue(size), result.GetValue(maxFrames), cancellationToken)));
+        return command;
+    }
+
+    private static int Run(FileInfo input, DirectoryInfo outDir, string detectorKind, FileInfo? modelFile, FileInfo landmarkFile, int size, int maxFrames, CancellationToken ct)
+    {
+        if (!input.Exists)
+        {
+            Console.Error.WriteLine($"faces: input '{input.FullName}' does not exist.");
+            return 2;
+        }
+
+        if (!landmarkFile.Exists)
+        {
+            Console.Error.WriteLine($"faces: landmark model '{landmarkFile.FullName}' does not exist; install Debian's libdlib-data or pass --landmarks.");
+            return 2;
+        }
+
+        if (size is < 8 or > 1024)
+        {
+            Console.Error.WriteLine($"faces: --size {size} must be 8 to 1024.");
+            return 2;
+        }
+
+        string assets = Environment.GetEnvironmentVariable("INFANTCRY_ASSETS") is { Length: > 0 } a ? a : Path.GetFullPath("../shared");
+        string modelPath = modelFile?.FullName ?? Path.Combine(assets, "models", "face", detectorKind == "yunet" ? "yunet/yunet_s_dynamic.onnx" : "ultraface/version-RFB-320.onnx");
+        if (!File.Exists(modelPath))
+        {
+            Console.Error.WriteLine($"faces: detector model '{modelPath}' does not exist; pass --model or set INFANTCRY_ASSETS.");
+            return 2;
+        }
+
+        (int width, int height, string fps) = Probe(input.FullName);
+        bool isImage = ImageExtensions.Contains(input.Extension.ToLowerInvariant());
+        outDir.Create();
+        Directory.CreateDirectory(Path.Combine(outDir.FullName, "crops"));
+
+        using DetectorHandle det = detectorKind == "yunet"
+            ? new DetectorHandle(YuNetDetector.Create(modelPath), DlibFaceBox.FromYuNet)
+            : new DetectorHandle(UltraFaceDetector.Create(modelPath), DlibFaceBox.FromUltraFace);
+        ShapePredictor predictor = ShapePredictor.Load(landmarkFile.FullName, ct);
+        var aligner = new FaceAligner(new AlignmentOptions { Width = size, Height = size });
+
+        int frameBytes = width * height * 3;
+        var frame = new byte[frameBytes];
+        var points = new PointF[68];
+        var aligned = new float[aligner.OutputLength];
+        var cropBytes = new byte[aligner.OutputLength];
+        string overlayPath = Path.Combine(outDir.FullName, isImage ? "overlay.png" : "overlay.mp4");
+        string overlayArgs = isImage
+            ? $"-y -v error -f rawvideo -pix_fmt rgb24 -s {width}x{height} -i pipe:0 -frames:v 1 \"{overlayPath}\""
+            : $"-y -v error -f rawvideo -pix_fmt rgb24 -s {width}x{height} -r {fps} -i pipe:0 -vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -c:v libx264 -pix_fmt yuv420p \"{overlayPath}\"";
+        string cropArgs = $"-y -v error -f rawvideo -pix_fmt gray -s {size}x{size} -i pipe:0 -start_number 0 \"{Path.Combine(outDir.FullName, "crops", "face_%06d.png")}\"";
+
+        using var decoder = Ffmpeg.Start($"-v error -i \"{input.FullName}\" -f rawvideo -pix_fmt rgb24 pipe:1", readOutput: true);
+        using var overlay = Ffmpeg.Start(overlayArgs, readOutput: false);
+        Ffmpeg? crops = null;
+        var csv = new StringBuilder("frame,face,confidence,x,y,width,height,crop\n");
+        int frames = 0, faceCount = 0;
+        try
+        {
+            Stream frameSource = decoder.Process.StandardOutput.BaseStream;
+            while ((maxFrames == 0 || frames < maxFrames) && frameSource.ReadAtLeast(frame, frameBytes, throwOnEndOfStream: false) == frameBytes)
+            {
+                ct.ThrowIfCancellationRequested();
+                var image = new ImageBuffer(frame, width, height, PixelFormat.Rgb24);
+                IReadOnlyList<FaceDetection> faces = det.Detector.Detect(image, ct);
+                var marks = new List<PointF[]>();
+                for (int f = 0; f < faces.Count; f++)
+                {
+                    FaceDetection face = faces[f];
+                    predictor.Predict(image, det.ToDlibBox(face.Box), points);
+                    aligner.Align(image, points, aligned);
+                    for (int i = 0; i < aligned.Length; i++)
+                    {
+                        cropBytes[i] = (byte)Math.Clamp(MathF.Round(aligned[i] * 255f), 0f, 255f);
+                    }
+
+                    crops ??= Ffmpeg.Start(cropArgs, readOutput: false);
+                    crops.Process.StandardInput.BaseStream.Write(cropBytes);
+                    RectangleF b = face.Box;
+                    csv.Append(CultureInfo.InvariantCulture, $"{frames},{f},{face.Confidence:F4},{b.X:F1},{b.Y:F1},{b.Width:F1},{b.Height:F1},crops/face_{faceCount:D6}.png\n");
+                    faceCount++;
+                    marks.Add((PointF[])points.Clone());
+                }
+
+                // Draw after every face is aligned, so the crops never contain the overlay.
+                for (int f = 0; f < faces.Count; f++)
+                {
+                    Overlay.Box(frame, width, height, faces[f].Box, 0, 255, 0);
+                    foreach (PointF p in marks[f])
+                    {
+                        Overlay.Dot(frame, width, height, p, 255, 0, 0);
+                    }
+
+                    foreach (PointF p in faces[f].KeyPoints)
+                    {
+                        Overlay.Dot(frame, width, height, p, 0, 128, 255);
+                    }
+                }
+
+                overlay.Process.StandardInput.BaseStream.Write(frame);
+                frames++;
+            }
+        }
+        finally
+        {
+            overlay.Finish();
+            crops?.Finish();
+            crops?.Dispose();
+        }
+
+        File.WriteAllText(Path.Combine(outDir.FullName, "faces.csv"), csv.ToString());
+        Console.WriteLine($"faces: {frames} frame(s), {faceCount} face(s) -> {outDir.FullName} ({Path.GetFileName(overlayPath)}, crops/, faces.csv)");
+        return 0;
+    }
+
+    private static (int Width, int Height, string Fps) Probe(string path)
+    {
+        var psi = new ProcessStartInfo("ffprobe", $"-v error -select_streams v:0 -show_entries stream=width,height,r_frame_rate -of csv=p=0 \"{path}\"")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("Cannot start ffprobe; install ffmpeg.");
+        string line = p.StandardOutput.ReadToEnd().Trim();
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        string[] parts = line.Split(',');
+        if (p.ExitCode != 0 || parts.Length < 3)
+        {
+            throw new InvalidOperationException($"ffprobe could not read a video stream from '{path}': {err.Trim()}");
+        }
+
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), parts[2]);
+    }
+
+    /// <summary>A detector and the box conversion its boxes need before dlib's shape predictor.</summary>
+    private sealed class DetectorHandle(IFaceDetector detector, Func<RectangleF, RectangleF> toDlibBox) : IDisposable
+    {
+        public IFaceDetector Detector { get; } = detector;
+
+        public RectangleF ToDlibBox(RectangleF box) => toDlibBox(box);
+
+        public void Dispose() => (Detector as IDisposable)?.Dispose();
+    }
+
+    /// <summary>An ffmpeg child process with piped raw frames.</summary>
+    private sealed class Ffmpeg : IDisposable
+    {
+        private readonly StringBuilder _stderr = new();
+
+        private Ffmpeg(Process process) => Process = process;
+
+        public Process Process { get; }
+
+        public static Ffmpeg Start(string arguments, bool readOutput)
+        {
+            var psi = new ProcessStartInfo("ffmpeg", arguments)
+            {
+                RedirectStandardInput = !readOutput,
+                RedirectStandardOutput = readOutput,
+                RedirectStandardError = true,
+            };
+            Process p = Process.Start(psi) ?? throw new InvalidOperationException("Cannot start ffmpeg; install it (the set-up does).");
+            var f = new Ffmpeg(p);
+            p.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (f._stderr)
+                    {
+                        f._stderr.AppendLine(e.Data);
+                    }
+                }
+            };
+            p.BeginErrorReadLine();
+            return f;
+        }
+
+        /// <summary>Closes the input and waits; throws with ffmpeg's messages when it failed.</summary>
+        public void Finish()
+        {
+            Process.StandardInput.Close();
+            Process.WaitForExit();
+            if (Process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"ffmpeg failed ({Process.ExitCode}): {_stderr}");
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill();
+                Process.WaitForExit();
+            }
+
+            Process.Dispose();
+        }
+    }
+
+    /// <summary>Minimal drawing on packed rgb24 frames.</summary>
+    private static class Overlay
+    {
+        public static void Box(byte[] rgb, int w, int h, RectangleF box, byte r, byte g, byte b)
+        {
+            int x0 = (int)box.Left, x1 = (int)box.Right, y0 = (int)box.Top, y1 = (int)box.Bottom;
+            int thickness = Math.Max(2, Math.Max(w, h) / 320);
+            for (int t = 0; t < thickness; t++)
+            {
+                for (int x = x0; x <= x1; x++)
+                {
+                    Put(rgb, w, h, x, y0 + t, r, g, b);
+                    Put(rgb, w, h, x, y1 - t, r, g, b);
+                }
+
+                for (int y = y0; y <= y1; y++)
+                {
+                    Put(rgb, w, h, x0 + t, y, r, g, b);
+                    Put(rgb, w, h, x1 - t, y, r, g, b);
+                }
+            }
+        }
+
+        public static void Dot(byte[] rgb, int w, int h, PointF p, byte r, byte g, byte b)
+        {
+            int cx = (int)MathF.Round(p.X), cy = (int)MathF.Round(p.Y);
+            int radius = Math.Max(1, Math.Max(w, h) / 640); // stays visible on large photos
+            for (int dy = -radius; dy <= radius; dy++)
+            {
+                for (int dx = -radius; dx <= radius; dx++)
+                {
+                    Put(rgb, w, h, cx + dx, cy + dy, r, g, b);
+                }
+            }
+        }
+
+        private static void Put(byte[] rgb, int w, int h, int x, int y, byte r, byte g, byte b)
+        {
+            if ((uint)x < (uint)w && (uint)y < (uint)h)
+            {
+                int o = ((y * w) + x) * 3;
+                rgb[o] = r;
+                rgb[o + 1] = g;
+                rgb[o + 2] = b;
+            }
+        }
+    }
+}

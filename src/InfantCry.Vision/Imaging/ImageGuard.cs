@@ -1,0 +1,29 @@
+namespace InfantCry.Imaging;
+
+/// <summary>Argument checks shared by the imaging kernels; messages say what was wrong.</summary>
+internal static class ImageGuard
+{
+    /// <summary>Checks a tightly packed plane of <paramref name="width"/> x <paramref name="height"/> x <paramref name="channels"/> values.</summary>
+    public static void Plane(int length, int width, int height, int channels, string what)
+    {
+        if (width < 1 || height < 1)
+        {
+            throw new ArgumentOutOfRangeException(what, $"The {what} image is {width}x{height}; width and height must be at least 1.");
+        }
+
+        long needed = (long)width * height * channels;
+        if (length < needed)
+        {
+            throw new ArgumentException($"The {what} buffer holds {length} values but a {width}x{height} image with {channels} channel(s) needs {needed}.", what);
+        }
+    }
+
+    /// <summary>Checks a channel count.</summary>
+    public static void Channels(int channels, string what)
+    {
+        if (channels < 1 || channels > 4)
+        {
+            throw new ArgumentOutOfRangeException(what, channels, "Channel count must be 1 to 4.");
+        }
+    }
+}
