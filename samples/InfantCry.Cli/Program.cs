@@ -9,6 +9,7 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("InfantCry: why a baby cries (audio) and how much pain it is in (face video).");
+        root.Add(FacesCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
