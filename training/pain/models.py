@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 LATENT_SHAPE = (10, 8, 8)
@@ -58,11 +59,39 @@ class PainSequenceModel(nn.Module):
         self.cry = nn.Linear(hidden, 2)
         self.pain = nn.Linear(hidden, 3)
 
+        # Training/evaluation path: the same LSTM written out with 1x1 convolutions for the matrix products.
+        # Debian's torch uses the generic reference BLAS for matmul, about 10x slower than oneDNN convolutions.
+        # The parameters are nn.LSTM's own (gate order i, f, g, o), so export uses the standard LSTM op.
+        self.unrolled = True
+
     def forward(self, latents: torch.Tensor):
         x = self.drop_in((latents - self.mean) / self.std)
-        out, _ = self.lstm(x)
-        h = self.drop_out(out[:, -1])
+        if self.unrolled:
+            h = self._lstm_unrolled(x)
+        else:
+            out, _ = self.lstm(x)
+            h = out[:, -1]
+        h = self.drop_out(h)
         return self.cry(h), self.pain(h)
+
+    def _lstm_unrolled(self, x: torch.Tensor) -> torch.Tensor:
+        b, t, _ = x.shape
+        hid = self.lstm.hidden_size
+        gx = _linear(x.reshape(b * t, -1), self.lstm.weight_ih_l0, self.lstm.bias_ih_l0 + self.lstm.bias_hh_l0)
+        gx = gx.reshape(b, t, 4 * hid)
+        h = x.new_zeros(b, hid)
+        c = x.new_zeros(b, hid)
+        for k in range(t):
+            g = gx[:, k] + _linear(h, self.lstm.weight_hh_l0)
+            i, f, gg, o = g.chunk(4, 1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(gg)
+            h = torch.sigmoid(o) * torch.tanh(c)
+        return h
+
+
+def _linear(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None = None) -> torch.Tensor:
+    """x [N,in] @ w[out,in]^T + b as a 1x1 convolution (oneDNN) -> [N,out]."""
+    return F.conv2d(x[:, :, None, None], w[:, :, None, None], b)[:, :, 0, 0]
 
 
 class SequenceExport(nn.Module):
@@ -71,6 +100,7 @@ class SequenceExport(nn.Module):
     def __init__(self, model: PainSequenceModel):
         super().__init__()
         self.model = model
+        model.unrolled = False  # export the standard ONNX LSTM op
 
     def forward(self, latents: torch.Tensor):
         c, p = self.model(latents)

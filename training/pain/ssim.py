@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 WIN, SIGMA, K1, K2, L = 11, 1.5, 0.01, 0.03, 1.0
 
@@ -19,26 +20,19 @@ def gaussian_1d(size: int = WIN, sigma: float = SIGMA) -> np.ndarray:
     return g / g.sum()
 
 
-def _band(n: int) -> np.ndarray:
-    """[n-10, n] matrix whose row i holds the 1-D Gaussian at columns i..i+10 (valid correlation)."""
-    g = gaussian_1d()
-    m = np.zeros((n - WIN + 1, n))
-    for i in range(n - WIN + 1):
-        m[i, i:i + WIN] = g
-    return m
-
-
 def ssim_map(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """x, y: [N,1,H,W] in [0,1] -> SSIM map [N,1,H-10,W-10] (valid region)."""
-    h, w = x.shape[-2:]
-    gv = torch.as_tensor(_band(h), dtype=x.dtype, device=x.device)      # [H-10, H]
-    gh = torch.as_tensor(_band(w).T, dtype=x.dtype, device=x.device)    # [W, W-10]
-    blur = lambda t: gv @ t @ gh  # separable valid Gaussian filtering as two banded matrix products
+    if x.shape != y.shape or x.dim() != 4 or x.shape[1] != 1:
+        raise ValueError(f"ssim: expected two [N,1,H,W] tensors of one shape, got {tuple(x.shape)} and {tuple(y.shape)}")
+    g = torch.as_tensor(gaussian_1d(), dtype=x.dtype, device=x.device)
+    n = x.shape[0]
+    # the five maps go through one separable (1x11 then 11x1) valid convolution call
+    maps = F.conv2d(F.conv2d(torch.cat([x, y, x * x, y * y, x * y]), g.view(1, 1, 1, WIN)), g.view(1, 1, WIN, 1))
+    mx, my, exx, eyy, exy = maps.split(n)
     c1, c2 = (K1 * L) ** 2, (K2 * L) ** 2
-    mx, my = blur(x), blur(y)
-    sxx = blur(x * x) - mx * mx
-    syy = blur(y * y) - my * my
-    sxy = blur(x * y) - mx * my
+    sxx = exx - mx * mx
+    syy = eyy - my * my
+    sxy = exy - mx * my
     return ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2))
 
 

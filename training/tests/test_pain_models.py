@@ -35,6 +35,19 @@ class ModelTests(unittest.TestCase):
         self.assertTrue(torch.allclose(c.sum(1), torch.ones(5)) and torch.allclose(p.sum(1), torch.ones(5)))
         self.assertEqual(m.lstm.hidden_size, 32)
 
+    def test_unrolled_training_path_equals_torch_lstm(self):
+        torch.manual_seed(0)
+        m = PainSequenceModel(hidden=48, dropout=0.0).eval()
+        x = torch.randn(3, 5, 640)
+        with torch.no_grad():
+            m.unrolled = True
+            a = m(x)
+            m.unrolled = False
+            b = m(x)
+        for u, v in zip(a, b):
+            # float32, different summation order (oneDNN convolution vs BLAS): a few ulps of O(1) logits
+            self.assertTrue(torch.allclose(u, v, atol=1e-5), (u - v).abs().max())
+
     def test_metrics_on_a_known_case(self):
         r = metrics.summarize([0, 1, 1, 0], [0, 1, 0, 0], [0, 1, 2, 2], [0, 1, 2, 1])
         self.assertAlmostEqual(r["cry_accuracy"], 0.75)
