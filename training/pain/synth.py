@@ -532,7 +532,8 @@ def generate_dataset(root, cfg: SynthConfig, log=print) -> None:
                 ex = clip["expr"][t]
                 cue_rows.append([cid, t, f"{float(envelope(clip['plan'], t)):.4f}"]
                                 + [f"{getattr(ex, k):.4f}" for k in Expression.__dataclass_fields__])
-        log(f"synth: subject {sb.sid} done ({cfg.clips_per_subject} clips)")
+        if log:
+            log(f"synth: subject {sb.sid} done ({cfg.clips_per_subject} clips)")
     with open(root / "labels.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["clip", "frame", "subject", "cry", "pain"])

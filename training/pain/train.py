@@ -242,10 +242,15 @@ def main(argv=None):
     ap.add_argument("--reports", default="artifacts/reports")
     ap.add_argument("--cache", default="artifacts/cache")
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--name", default=None, help="run name used in report file names (default: the config's)")
+    ap.add_argument("--ae-epochs", type=int, default=None)
+    ap.add_argument("--lstm-epochs", type=int, default=None)
     a = ap.parse_args(argv)
     cfg = CONFIGS[a.config]
-    if a.threads:
-        cfg = replace(cfg, threads=a.threads)
+    for key, val in (("threads", a.threads), ("name", a.name), ("ae_epochs", a.ae_epochs),
+                     ("lstm_epochs", a.lstm_epochs)):
+        if val is not None:
+            cfg = replace(cfg, **{key: val})
     run(Path(a.data), cfg, Path(a.models), Path(a.reports), Path(a.cache), a.grid)
 
 
