@@ -36,7 +36,7 @@ class TrainConfig:
     lstm_epochs: int = 20
     lstm_batch: int = 32
     lstm_lr: float = 1e-3
-    threads: int = 2
+    threads: int = 1   # torch intra-op threads; 1 is fastest on a shared, busy 2-core machine
 
 
 CONFIGS = {
