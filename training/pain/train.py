@@ -7,6 +7,7 @@ LSTM on encoder latents, subject-level split, study metrics, optional grid, ONNX
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from dataclasses import dataclass, asdict, replace
@@ -19,6 +20,9 @@ from torch import nn
 from . import dataset, metrics
 from .models import PainAutoencoder, PainSequenceModel
 from .ssim import ssim, ssim_loss
+
+
+AE_VERSION = 1  # bump when the autoencoder or its training changes (invalidates cached autoencoders)
 
 
 @dataclass
@@ -151,7 +155,20 @@ def run(data: Path, cfg: TrainConfig, models_dir: Path, reports_dir: Path, cache
     log(f"split by subject: train {tr_s} ({len(ttr)} frames), test {te_s} ({len(tte)} frames)")
 
     t1 = time.time()
-    ae = train_autoencoder(xtr, cfg, log)
+    ae_key = hashlib.sha256(json.dumps([dataset._fingerprint(data), tr_s, cfg.seed, cfg.ae_epochs, cfg.ae_batch,
+                                        cfg.ae_lr, AE_VERSION]).encode()).hexdigest()[:16]
+    ae_cache = cache_dir / f"pain-ae-{ae_key}.pt" if cache_dir is not None else None
+    from_cache = ae_cache is not None and ae_cache.exists()
+    if from_cache:
+        ae = PainAutoencoder()
+        ae.load_state_dict(torch.load(ae_cache))
+        ae.eval()
+        log(f"autoencoder loaded from cache {ae_cache}")
+    else:
+        ae = train_autoencoder(xtr, cfg, log)
+        if ae_cache is not None:
+            ae_cache.parent.mkdir(parents=True, exist_ok=True)
+            torch.save(ae.state_dict(), ae_cache)
     ae_time = time.time() - t1
     q_tr, q_te = ae_quality(ae, xtr), ae_quality(ae, xte)
     log(f"autoencoder: test SSIM {q_te['ssim']:.4f} MSE {q_te['mse']:.5f} ({ae_time:.1f} s)")
@@ -175,7 +192,8 @@ def run(data: Path, cfg: TrainConfig, models_dir: Path, reports_dir: Path, cache
         "config": asdict(cfg), "data": str(data), "frames": int(len(table)),
         "train_subjects": tr_s, "test_subjects": te_s,
         "train_clips": sorted(set(ttr.clip)), "test_clips": sorted(set(tte.clip)),
-        "autoencoder": {"train": q_tr, "test": q_te, "train_seconds": round(ae_time, 1)},
+        "autoencoder": {"train": q_tr, "test": q_te, "train_seconds": round(ae_time, 1),
+                        "from_cache": bool(from_cache)},
         "sequence": res, "baseline_majority": base,
         "label_convention": "window of seq_len consecutive frames of one clip, labelled with its last frame",
     }
@@ -189,8 +207,8 @@ def run(data: Path, cfg: TrainConfig, models_dir: Path, reports_dir: Path, cache
             rows.append({"seq_len": t, "hidden": h, "dropout": d, **r})
             log(f"  -> cry acc {r['cry_accuracy']:.3f} pain acc {r['pain_accuracy']:.3f} "
                 f"weighted F1 {r['pain_f1_weighted']:.3f} ({r['train_seconds']} s)")
+            write_grid_md(reports_dir / f"pain-grid-{cfg.name}.md", rows, out)  # rewritten after every row
         out["grid"] = rows
-        write_grid_md(reports_dir / f"pain-grid-{cfg.name}.md", rows, out)
     (reports_dir / f"pain-metrics-{cfg.name}.json").write_text(json.dumps(out, indent=2))
     write_report_md(reports_dir / f"pain-report-{cfg.name}.md", out)
     from . import export
