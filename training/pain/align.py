@@ -100,3 +100,24 @@ def landmarks_to_crop(landmarks: np.ndarray, size: int = CROP_SIZE) -> np.ndarra
     m = alignment_transform(landmarks, size)
     lin, off = m[:, :2], m[:, 2]
     return (np.linalg.solve(lin, (np.asarray(landmarks, np.float64) - off).T)).T
+
+
+def write_check(image: np.ndarray, landmarks: np.ndarray, out_dir, stem: str = "pain_align_check") -> None:
+    """Writes <stem>.png (the source frame) and <stem>.json (landmarks, affine matrix, expected crop) so another
+    implementation of this alignment can be compared value by value."""
+    import json
+    from pathlib import Path
+    from . import pngio
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    img = np.asarray(image, np.uint8)
+    pngio.write_png(out / f"{stem}.png", img)
+    m = alignment_transform(landmarks)
+    crop = align_face(img, landmarks)
+    (out / f"{stem}.json").write_text(json.dumps({
+        "image": f"{stem}.png", "size": CROP_SIZE,
+        "landmarks": np.asarray(landmarks, np.float64).tolist(),
+        "matrix_output_to_source": m.tolist(),
+        "crop": crop.reshape(-1).astype(float).tolist(),
+        "note": "crop row-major [64,64] float32 in [0,1]; see training/pain/align.py for the conventions",
+    }))

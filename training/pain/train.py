@@ -211,7 +211,12 @@ def run(data: Path, cfg: TrainConfig, models_dir: Path, reports_dir: Path, cache
         out["grid"] = rows
     (reports_dir / f"pain-metrics-{cfg.name}.json").write_text(json.dumps(out, indent=2))
     write_report_md(reports_dir / f"pain-report-{cfg.name}.md", out)
-    from . import export
+    from . import export, align, pngio
+    lm_all = dataset.read_landmarks(data, table)
+    if lm_all is not None:  # a reference frame + expected crop for other implementations of align.py
+        i0 = int(np.nonzero(~is_tr)[0][0])
+        img0 = pngio.read_image(dataset.frame_path(data, table.clip[i0], int(table.frame[i0])))
+        align.write_check(img0, lm_all[i0], models_dir)
     export.export_all(ae, model, cfg, out, crops[~is_tr], lte[wte[:3]], models_dir, log)
     log(f"done in {time.time() - t0:.1f} s")
     return out

@@ -81,6 +81,17 @@ class TrainedSmallRunTests(unittest.TestCase):
             for r in rows:
                 self.assertAlmostEqual(sum(r), 1.0, places=5)
 
+    def test_alignment_check_file_reproduces(self):
+        import numpy as np
+        from pain import align, pngio
+        chk = _load(os.path.join(MODELS, "pain_align_check.json"))
+        img = pngio.read_image(os.path.join(MODELS, chk["image"]))
+        crop = align.align_face(img, np.array(chk["landmarks"]))
+        # same code, same input: only float32 storage of the expected values
+        np.testing.assert_allclose(crop.reshape(-1), chk["crop"], atol=1e-7)
+        np.testing.assert_allclose(align.alignment_transform(np.array(chk["landmarks"])),
+                                   chk["matrix_output_to_source"], atol=1e-9)
+
 
 if __name__ == "__main__":
     unittest.main()
