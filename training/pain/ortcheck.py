@@ -63,7 +63,7 @@ class Ort:
 
     def run(self, sess, inputs: dict, outputs: dict) -> dict:
         """inputs: name -> float32 array; outputs: name -> shape. Returns name -> float32 array."""
-        keep, vals = [], []
+        keep, vals = [], []  # keep: the numpy buffers and shape arrays must outlive Run (ORT does not copy)
         for arr in inputs.values():
             a = np.ascontiguousarray(arr, np.float32)
             shape = (C.c_int64 * a.ndim)(*a.shape)
@@ -79,6 +79,7 @@ class Ort:
         self._call(9, [_P, _P, C.POINTER(C.c_char_p), C.POINTER(_P), C.c_size_t, C.POINTER(C.c_char_p), C.c_size_t,
                        C.POINTER(_P)], sess, None, in_names, in_vals, len(vals), out_names, len(outputs), out_vals)
         res = {}
+        del keep  # safe now: outputs are ORT-owned
         for (name, shape), v in zip(outputs.items(), out_vals):
             ptr = _P()
             self._call(51, [_P, C.POINTER(_P)], v, C.byref(ptr))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
 import numpy as np
@@ -248,7 +248,6 @@ def render_frame(sb: Subject, ex: Expression, pose: Pose, scene: Scene, rng: np.
     phi = np.linspace(0, np.pi, 25)[1:-1]
     crx = sb.jaw_w * (1 + sb.cranium_bulge * np.sin(phi)) * np.cos(phi)
     cry = sb.jaw_y0 - sb.cranium_h * np.sin(phi)
-    head_c = np.vstack([lm_c[0:17], np.stack([crx, cry], 1)])
     head = np.vstack([lm[0:17], P(np.stack([crx, cry], 1))])
     sa = cv.poly_alpha(head, feather=1.2)
     if sa is not None:
@@ -287,7 +286,7 @@ def render_frame(sb: Subject, ex: Expression, pose: Pose, scene: Scene, rng: np.
         c = P([[sign * (sb.eye_x + 0.06), sb.eye_y + 0.38]])[0]
         cv.shade(cv.blob_alpha(c[0], c[1], 0.14 * s, 0.11 * s), [1.0, 0.9, 0.9], 0.35 + 0.6 * ex.red)
     # nasolabial furrows + cheek bulge
-    gap, mw, cyy, up_in, low_in = _mouth_geometry(sb, ex)
+    gap, mw, cyy, _, low_in = _mouth_geometry(sb, ex)
     for sign in (-1, 1):
         nw = sb.nose_w * (1 + 0.2 * ex.furrow)
         curve = np.array([[sign * (nw + 0.04), sb.nose_y], [sign * (mw + 0.07), cyy - 0.08],
@@ -341,7 +340,6 @@ def render_frame(sb: Subject, ex: Expression, pose: Pose, scene: Scene, rng: np.
         if open_h > 0.02:
             sa = cv.poly_alpha(outline, 0.8)
             if sa is not None:
-                sl, a = sa
                 cv.blend(sa, [0.9, 0.88, 0.86])
                 centre = P([[eye_c[:, 0].mean() + scene.gaze[0], sb.eye_y + scene.gaze[1]]])[0]
                 irs = cv.poly_alpha(P(ellipse_points(eye_c[:, 0].mean() + scene.gaze[0], sb.eye_y + scene.gaze[1],
@@ -368,7 +366,6 @@ def render_frame(sb: Subject, ex: Expression, pose: Pose, scene: Scene, rng: np.
         cv.blend(sa, [0.25, 0.07, 0.08])
         if sa is not None:
             taut = ex.tongue
-            tc = P([[0, low_in - gap * (0.22 + 0.15 * taut)]])[0]
             tg = cv.poly_alpha(P(ellipse_points(0, low_in - gap * (0.22 + 0.15 * taut), mw * (0.6 - 0.2 * taut),
                                                 gap * (0.28 + 0.1 * taut), 18)), 1.5)
             if tg is not None:
@@ -388,12 +385,12 @@ def render_frame(sb: Subject, ex: Expression, pose: Pose, scene: Scene, rng: np.
     return np.clip(np.rint(out), 0, 255).astype(np.uint8), lm
 
 
-def _intersect(sa, sb):
+def _intersect(first, second):
     """Alpha product of two (slices, alpha) masks (second restricted to the first's box)."""
-    if sa is None or sb is None:
+    if first is None or second is None:
         return None
-    (ya, xa), a = sa
-    (yb, xb), b = sb
+    (ya, xa), a = first
+    (yb, xb), b = second
     y0, y1 = max(ya.start, yb.start), min(ya.stop, yb.stop)
     x0, x1 = max(xa.start, xb.start), min(xa.stop, xb.stop)
     if y1 <= y0 or x1 <= x0:

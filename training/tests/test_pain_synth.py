@@ -71,7 +71,7 @@ class SynthTests(unittest.TestCase):
                     np.testing.assert_array_equal(table.cry[rows], clip["cry"])
                     np.testing.assert_array_equal(table.pain[rows], clip["pain"])
                     np.testing.assert_allclose(lms[rows], clip["landmarks"], atol=1e-4)  # CSV keeps 4 decimals
-            crops, t2 = dataset.load_crops(d, cache_dir=None, log=None)
+            crops, _ = dataset.load_crops(d, cache_dir=None, log=None)
             self.assertEqual(crops.shape, (12, 64, 64))
             self.assertTrue(0.0 <= crops.min() and crops.max() <= 1.0)
 
