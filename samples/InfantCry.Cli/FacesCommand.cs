@@ -69,7 +69,7 @@ public static class FacesCommand
             return 2;
         }
 
-        (int width, int height, string fps) = Probe(input.FullName);
+        (int width, int height, string fps) = Ffmpeg.Probe($"\"{input.FullName}\"");
         bool isImage = ImageExtensions.Contains(input.Extension.ToLowerInvariant());
         outDir.Create();
         Directory.CreateDirectory(Path.Combine(outDir.FullName, "crops"));
@@ -154,26 +154,6 @@ public static class FacesCommand
         return 0;
     }
 
-    private static (int Width, int Height, string Fps) Probe(string path)
-    {
-        var psi = new ProcessStartInfo("ffprobe", $"-v error -select_streams v:0 -show_entries stream=width,height,r_frame_rate -of csv=p=0 \"{path}\"")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("Cannot start ffprobe; install ffmpeg.");
-        string line = p.StandardOutput.ReadToEnd().Trim();
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        string[] parts = line.Split(',');
-        if (p.ExitCode != 0 || parts.Length < 3)
-        {
-            throw new InvalidOperationException($"ffprobe could not read a video stream from '{path}': {err.Trim()}");
-        }
-
-        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), parts[2]);
-    }
-
     /// <summary>A detector and the box conversion its boxes need before dlib's shape predictor.</summary>
     private sealed class DetectorHandle(IFaceDetector detector, Func<RectangleF, RectangleF> toDlibBox) : IDisposable
     {
@@ -182,109 +162,5 @@ public static class FacesCommand
         public RectangleF ToDlibBox(RectangleF box) => toDlibBox(box);
 
         public void Dispose() => (Detector as IDisposable)?.Dispose();
-    }
-
-    /// <summary>An ffmpeg child process with piped raw frames.</summary>
-    private sealed class Ffmpeg : IDisposable
-    {
-        private readonly StringBuilder _stderr = new();
-
-        private Ffmpeg(Process process) => Process = process;
-
-        public Process Process { get; }
-
-        public static Ffmpeg Start(string arguments, bool readOutput)
-        {
-            var psi = new ProcessStartInfo("ffmpeg", arguments)
-            {
-                RedirectStandardInput = !readOutput,
-                RedirectStandardOutput = readOutput,
-                RedirectStandardError = true,
-            };
-            Process p = Process.Start(psi) ?? throw new InvalidOperationException("Cannot start ffmpeg; install it (the set-up does).");
-            var f = new Ffmpeg(p);
-            p.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (f._stderr)
-                    {
-                        f._stderr.AppendLine(e.Data);
-                    }
-                }
-            };
-            p.BeginErrorReadLine();
-            return f;
-        }
-
-        /// <summary>Closes the input and waits; throws with ffmpeg's messages when it failed.</summary>
-        public void Finish()
-        {
-            Process.StandardInput.Close();
-            Process.WaitForExit();
-            if (Process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"ffmpeg failed ({Process.ExitCode}): {_stderr}");
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill();
-                Process.WaitForExit();
-            }
-
-            Process.Dispose();
-        }
-    }
-
-    /// <summary>Minimal drawing on packed rgb24 frames.</summary>
-    private static class Overlay
-    {
-        public static void Box(byte[] rgb, int w, int h, RectangleF box, byte r, byte g, byte b)
-        {
-            int x0 = (int)box.Left, x1 = (int)box.Right, y0 = (int)box.Top, y1 = (int)box.Bottom;
-            int thickness = Math.Max(2, Math.Max(w, h) / 320);
-            for (int t = 0; t < thickness; t++)
-            {
-                for (int x = x0; x <= x1; x++)
-                {
-                    Put(rgb, w, h, x, y0 + t, r, g, b);
-                    Put(rgb, w, h, x, y1 - t, r, g, b);
-                }
-
-                for (int y = y0; y <= y1; y++)
-                {
-                    Put(rgb, w, h, x0 + t, y, r, g, b);
-                    Put(rgb, w, h, x1 - t, y, r, g, b);
-                }
-            }
-        }
-
-        public static void Dot(byte[] rgb, int w, int h, PointF p, byte r, byte g, byte b)
-        {
-            int cx = (int)MathF.Round(p.X), cy = (int)MathF.Round(p.Y);
-            int radius = Math.Max(1, Math.Max(w, h) / 640); // stays visible on large photos
-            for (int dy = -radius; dy <= radius; dy++)
-            {
-                for (int dx = -radius; dx <= radius; dx++)
-                {
-                    Put(rgb, w, h, cx + dx, cy + dy, r, g, b);
-                }
-            }
-        }
-
-        private static void Put(byte[] rgb, int w, int h, int x, int y, byte r, byte g, byte b)
-        {
-            if ((uint)x < (uint)w && (uint)y < (uint)h)
-            {
-                int o = ((y * w) + x) * 3;
-                rgb[o] = r;
-                rgb[o + 1] = g;
-                rgb[o + 2] = b;
-            }
-        }
     }
 }

@@ -10,6 +10,7 @@ public static class Program
     {
         var root = new RootCommand("InfantCry: why a baby cries (audio) and how much pain it is in (face video).");
         root.Add(FacesCommand.Create());
+        root.Add(PainCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,0 +1,233 @@
+using System.CommandLine;
+using System.Drawing;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using InfantCry.Imaging;
+using InfantCry.Onnx;
+using InfantCry.Pain;
+
+namespace InfantCry.Cli;
+
+/// <summary>
+/// <c>infantcry pain &lt;video or frame folder&gt; --out annotated.mp4 [--json]</c>: runs the pain pipeline
+/// (<see cref="PainLevelEstimator"/>) over every frame, writes a video with the face box, the 68 landmarks, a crying
+/// bar and label, and pain bars with the level coloured (green none, orange moderate, red severe), plus per-frame
+/// results next to the video (<c>.csv</c>, or <c>.json</c> with <c>--json</c>). Decoding and encoding go through ffmpeg.
+/// </summary>
+public static class PainCommand
+{
+    private static readonly string[] FrameExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".pgm"];
+    private static readonly string[] LevelNames = ["NONE", "MODERATE", "SEVERE"];
+    private static readonly (byte R, byte G, byte B)[] LevelColours = [(40, 200, 60), (255, 150, 0), (230, 30, 30)];
+
+    /// <summary>Builds the <c>pain</c> command.</summary>
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "A video file, or a folder of frame images (sorted by name)." };
+        var output = new Option<FileInfo>("--out") { Description = "The annotated video (.mp4); per-frame results go beside it (.csv or .json).", Required = true };
+        var json = new Option<bool>("--json") { Description = "Write per-frame results as JSON instead of CSV." };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "Folder with pain_encoder.onnx and pain_sequence.onnx. Default: $INFANTCRY_ARTIFACTS (or ./artifacts)/models." };
+        var detector = new Option<FileInfo?>("--detector-model") { Description = "UltraFace ONNX file. Default: $INFANTCRY_ASSETS (or ../shared)/models/face/ultraface/version-RFB-320.onnx." };
+        var landmarks = new Option<FileInfo>("--landmarks") { Description = "dlib's shape_predictor_68_face_landmarks.dat.", DefaultValueFactory = _ => new FileInfo(PainLevelEstimator.DefaultShapePredictorPath) };
+        var fps = new Option<double>("--fps") { Description = "Frame rate of a frame folder (IFPaLD: 3).", DefaultValueFactory = _ => 3.0 };
+        var maxFrames = new Option<int>("--max-frames") { Description = "Stop after this many frames (0: all).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default).", DefaultValueFactory = _ => 0 };
+        var command = new Command("pain", "Estimate crying and pain level per frame from face video and write an annotated video.")
+        {
+            input, output, json, models, detector, landmarks, fps, maxFrames, threads,
+        };
+        command.SetAction((result, cancellationToken) => Task.FromResult(Run(
+            result.GetValue(input)!, result.GetValue(output)!, result.GetValue(json), result.GetValue(models), result.GetValue(detector),
+            result.GetValue(landmarks)!, result.GetValue(fps), result.GetValue(maxFrames), result.GetValue(threads), cancellationToken)));
+        return command;
+    }
+
+    private static int Run(string input, FileInfo outFile, bool asJson, DirectoryInfo? modelsDir, FileInfo? detectorFile, FileInfo landmarkFile, double fps, int maxFrames, int threads, CancellationToken ct)
+    {
+        string inputArgs;
+        if (Directory.Exists(input))
+        {
+            string? ext = Directory.EnumerateFiles(input).Select(Path.GetExtension).FirstOrDefault(e => FrameExtensions.Contains(e?.ToLowerInvariant()));
+            if (ext is null || fps <= 0)
+            {
+                Console.Error.WriteLine($"pain: folder '{input}' has no frame images ({string.Join(", ", FrameExtensions)}) or --fps is not positive.");
+                return 2;
+            }
+
+            inputArgs = string.Create(CultureInfo.InvariantCulture, $"-framerate {fps} -pattern_type glob -i \"{Path.Combine(Path.GetFullPath(input), "*" + ext)}\"");
+        }
+        else if (File.Exists(input))
+        {
+            inputArgs = $"-i \"{Path.GetFullPath(input)}\"";
+        }
+        else
+        {
+            Console.Error.WriteLine($"pain: input '{input}' is neither a file nor a folder.");
+            return 2;
+        }
+
+        string artifacts = Environment.GetEnvironmentVariable("INFANTCRY_ARTIFACTS") is { Length: > 0 } a ? a : Path.GetFullPath("artifacts");
+        string assets = Environment.GetEnvironmentVariable("INFANTCRY_ASSETS") is { Length: > 0 } s ? s : Path.GetFullPath("../shared");
+        string modelsFolder = modelsDir?.FullName ?? Path.Combine(artifacts, "models");
+        string detectorPath = detectorFile?.FullName ?? Path.Combine(assets, "models", "face", "ultraface", "version-RFB-320.onnx");
+        var sessionOptions = new OnnxSessionOptions { IntraOpThreads = threads };
+
+        using PainLevelEstimator estimator = PainLevelEstimator.Create(modelsFolder, detectorPath, landmarkFile.FullName, sessionOptions: sessionOptions);
+        (int width, int height, string rate) = Ffmpeg.Probe(inputArgs);
+        outFile.Directory?.Create();
+        string resultsPath = Path.ChangeExtension(outFile.FullName, asJson ? ".json" : ".csv");
+
+        int frameBytes = width * height * 3;
+        var frame = new byte[frameBytes];
+        using var decoder = Ffmpeg.Start($"-v error {inputArgs} -f rawvideo -pix_fmt rgb24 pipe:1", readOutput: true);
+        using var encoder = Ffmpeg.Start($"-y -v error -f rawvideo -pix_fmt rgb24 -s {width}x{height} -r {rate} -i pipe:0 -vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -c:v libx264 -pix_fmt yuv420p \"{outFile.FullName}\"", readOutput: false);
+        var results = new List<PainFrameResult>();
+        double secondsPerFrame = 1.0 / ParseRate(rate);
+        try
+        {
+            Stream source = decoder.Process.StandardOutput.BaseStream;
+            while ((maxFrames == 0 || results.Count < maxFrames) && source.ReadAtLeast(frame, frameBytes, throwOnEndOfStream: false) == frameBytes)
+            {
+                var image = new ImageBuffer(frame, width, height, PixelFormat.Rgb24);
+                PainFrameResult r = estimator.Process(new VideoFrame(image, TimeSpan.FromSeconds(results.Count * secondsPerFrame)), ct);
+                results.Add(r);
+                Annotate(frame, width, height, r);
+                encoder.Process.StandardInput.BaseStream.Write(frame);
+            }
+        }
+        finally
+        {
+            encoder.Finish();
+        }
+
+        File.WriteAllText(resultsPath, asJson ? ToJson(results) : ToCsv(results));
+        int faces = results.Count(r => r.FaceFound), estimates = results.Count(r => r.HasEstimate);
+        Console.WriteLine($"pain: {results.Count} frame(s), face in {faces}, estimate in {estimates} -> {outFile.FullName}, {resultsPath}");
+        return 0;
+    }
+
+    private static double ParseRate(string rate)
+    {
+        string[] p = rate.Split('/');
+        double num = double.Parse(p[0], CultureInfo.InvariantCulture), den = p.Length > 1 ? double.Parse(p[1], CultureInfo.InvariantCulture) : 1;
+        return num > 0 && den > 0 ? num / den : 25;
+    }
+
+    private static void Annotate(byte[] rgb, int w, int h, PainFrameResult r)
+    {
+        int scale = Math.Max(1, Math.Min(w, h) / 160);
+        int line = (BitmapFont.GlyphHeight + 3) * scale;
+        int pad = 2 * scale;
+        (byte R, byte G, byte B) colour = r.HasEstimate ? LevelColours[(int)r.Level!.Value] : ((byte)200, (byte)200, (byte)200);
+        if (r.FaceBox is RectangleF box)
+        {
+            Overlay.Box(rgb, w, h, box, colour.R, colour.G, colour.B);
+            foreach (PointF p in r.Landmarks)
+            {
+                Overlay.Dot(rgb, w, h, p, 0, 200, 255);
+            }
+        }
+
+        // Panel: dark background, then "CRY nn%" with a bar, "PAIN LEVEL nn%" with three bars.
+        int panelW = BitmapFont.Measure("PAIN MODERATE 100%", scale) + (2 * pad);
+        int panelH = (r.HasEstimate ? 3 : 1) * line + (2 * pad);
+        Overlay.Fill(rgb, w, h, 0, 0, panelW, panelH, 0, 0, 0);
+        int x = pad, y = pad;
+        if (!r.HasEstimate)
+        {
+            BitmapFont.Draw(rgb, w, h, x, y, r.FaceFound ? "WAIT" : "NO FACE", scale, 200, 200, 200);
+            return;
+        }
+
+        float cry = r.CryingProbability;
+        bool crying = cry >= 0.5f;
+        BitmapFont.Draw(rgb, w, h, x, y, string.Create(CultureInfo.InvariantCulture, $"CRY {cry * 100:F0}%"), scale, crying ? (byte)255 : (byte)120, crying ? (byte)60 : (byte)170, crying ? (byte)60 : (byte)255);
+        int barX = x + BitmapFont.Measure("CRY 100% ", scale), barW = panelW - barX - pad;
+        Overlay.Fill(rgb, w, h, barX, y, barW, BitmapFont.GlyphHeight * scale, 60, 60, 60);
+        Overlay.Fill(rgb, w, h, barX, y, (int)(barW * cry), BitmapFont.GlyphHeight * scale, crying ? (byte)255 : (byte)120, crying ? (byte)60 : (byte)170, crying ? (byte)60 : (byte)255);
+        y += line;
+        int level = (int)r.Level!.Value;
+        BitmapFont.Draw(rgb, w, h, x, y, string.Create(CultureInfo.InvariantCulture, $"PAIN {LevelNames[level]} {r.PainProbabilities[level] * 100:F0}%"), scale, colour.R, colour.G, colour.B);
+        y += line;
+        int third = (panelW - (2 * pad)) / 3;
+        for (int i = 0; i < 3; i++)
+        {
+            (byte R, byte G, byte B) c = LevelColours[i];
+            int bx = x + (i * third), bh = BitmapFont.GlyphHeight * scale;
+            Overlay.Fill(rgb, w, h, bx, y, third - scale, bh, 60, 60, 60);
+            Overlay.Fill(rgb, w, h, bx, y, (int)((third - scale) * r.PainProbabilities[i]), bh, c.R, c.G, c.B);
+        }
+    }
+
+    private static string ToCsv(List<PainFrameResult> results)
+    {
+        var sb = new StringBuilder("frame,time_s,face,x,y,width,height,has_estimate,crying,p_none,p_moderate,p_severe,level\n");
+        foreach (PainFrameResult r in results)
+        {
+            RectangleF b = r.FaceBox ?? RectangleF.Empty;
+            sb.Append(CultureInfo.InvariantCulture, $"{r.FrameIndex},{r.Timestamp.TotalSeconds:F3},{(r.FaceFound ? 1 : 0)},{b.X:F1},{b.Y:F1},{b.Width:F1},{b.Height:F1},{(r.HasEstimate ? 1 : 0)},");
+            sb.Append(r.HasEstimate
+                ? string.Create(CultureInfo.InvariantCulture, $"{r.CryingProbability:F4},{r.PainProbabilities[0]:F4},{r.PainProbabilities[1]:F4},{r.PainProbabilities[2]:F4},{r.Level!.Value.ToString().ToLowerInvariant()}\n")
+                : ",,,,\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string ToJson(List<PainFrameResult> results)
+    {
+        using var stream = new MemoryStream();
+        using (var j = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            j.WriteStartArray();
+            foreach (PainFrameResult r in results)
+            {
+                j.WriteStartObject();
+                j.WriteNumber("frame", r.FrameIndex);
+                j.WriteNumber("time_s", Math.Round(r.Timestamp.TotalSeconds, 3));
+                j.WriteBoolean("face", r.FaceFound);
+                if (r.FaceBox is RectangleF b)
+                {
+                    j.WriteStartArray("box");
+                    foreach (float v in (float[])[b.X, b.Y, b.Width, b.Height])
+                    {
+                        j.WriteNumberValue(MathF.Round(v, 1));
+                    }
+
+                    j.WriteEndArray();
+                    j.WriteStartArray("landmarks");
+                    foreach (PointF p in r.Landmarks)
+                    {
+                        j.WriteStartArray();
+                        j.WriteNumberValue(MathF.Round(p.X, 2));
+                        j.WriteNumberValue(MathF.Round(p.Y, 2));
+                        j.WriteEndArray();
+                    }
+
+                    j.WriteEndArray();
+                }
+
+                j.WriteBoolean("has_estimate", r.HasEstimate);
+                if (r.HasEstimate)
+                {
+                    j.WriteNumber("crying", MathF.Round(r.CryingProbability, 4));
+                    j.WriteStartArray("pain");
+                    foreach (float p in r.PainProbabilities)
+                    {
+                        j.WriteNumberValue(MathF.Round(p, 4));
+                    }
+
+                    j.WriteEndArray();
+                    j.WriteString("level", r.Level!.Value.ToString().ToLowerInvariant());
+                }
+
+                j.WriteEndObject();
+            }
+
+            j.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
