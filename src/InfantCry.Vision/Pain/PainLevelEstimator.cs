@@ -235,7 +235,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
 
         if (best < 0)
         {
-            return NoFace(frame);
+            return NoFace(frame, cancellationToken);
         }
 
         RectangleF box = faces[best].Box;
@@ -256,7 +256,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (landmarks.IsEmpty)
         {
-            return NoFace(frame);
+            return NoFace(frame, cancellationToken);
         }
 
         if (landmarks.Length != LandmarkCount)
@@ -310,11 +310,11 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         }
     }
 
-    private PainFrameResult NoFace(in VideoFrame frame)
+    private PainFrameResult NoFace(in VideoFrame frame, CancellationToken cancellationToken)
     {
         long index = _frameIndex++;
         bool due = _sequencer.PushNoFace(out FrameWindow window);
-        return Estimate(index, frame.Timestamp, false, null, [], due, window, CancellationToken.None);
+        return Estimate(index, frame.Timestamp, false, null, [], due, window, cancellationToken);
     }
 
     private PainFrameResult WithFace(in VideoFrame frame, RectangleF box, ReadOnlySpan<PointF> landmarks, CancellationToken cancellationToken)
