@@ -255,6 +255,24 @@ public sealed class PainLevelEstimatorTests
         Assert.That(seen, Is.EqualTo(2), "no frame after the cancellation");
     }
 
+    [Test]
+    public void Detector_path_reports_no_face_on_an_empty_frame()
+    {
+        PainTestData.Artifact(Path.Combine(PainTestData.ModelsFolder, PainLevelEstimator.EncoderFileName));
+        using PainLevelEstimator estimator = PainLevelEstimator.Create(PainTestData.ModelsFolder, PainTestData.UltraFacePath, LandmarkTestData.ModelPath);
+        var blank = new byte[320 * 240 * 3];
+        Array.Fill(blank, (byte)128);
+        for (int i = 0; i < 6; i++)
+        {
+            PainFrameResult r = estimator.Process(new VideoFrame(new ImageBuffer(blank, 320, 240, PixelFormat.Rgb24), TimeSpan.FromSeconds(i)));
+            Assert.That(r.FaceFound, Is.False);
+            Assert.That(r.HasEstimate, Is.False);
+            Assert.That(r.FaceBox, Is.Null);
+            Assert.That(r.Landmarks, Is.Empty);
+            Assert.That(r.FrameIndex, Is.EqualTo(i));
+        }
+    }
+
     private static async IAsyncEnumerable<VideoFrame> Frames(PainTestData.Clip clip, [EnumeratorCancellation] CancellationToken ct)
     {
         for (int i = 0; i < clip.Frames.Count; i++)
