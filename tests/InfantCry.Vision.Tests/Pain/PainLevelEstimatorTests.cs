@@ -35,6 +35,27 @@ public sealed class PainLevelEstimatorTests
             Windows = seq.GetProperty("n").GetInt32();
             CryAccuracy = seq.GetProperty("cry_accuracy").GetDouble();
             PainAccuracy = seq.GetProperty("pain_accuracy").GetDouble();
+            CryConfusion = Matrix(seq.GetProperty("cry_confusion"));
+            PainConfusion = Matrix(seq.GetProperty("pain_confusion"));
+        }
+
+        public int[,] CryConfusion { get; }
+
+        public int[,] PainConfusion { get; }
+
+        private static int[,] Matrix(JsonElement rows)
+        {
+            int n = rows.GetArrayLength();
+            var m = new int[n, n];
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    m[i, j] = rows[i][j].GetInt32();
+                }
+            }
+
+            return m;
         }
 
         public string[] TestSubjects { get; }
@@ -60,6 +81,8 @@ public sealed class PainLevelEstimatorTests
         Shared s = s_shared.Value;
         using PainLevelEstimator estimator = LandmarkEstimator();
         int windows = 0, cryRight = 0, painRight = 0;
+        var cry = new int[2, 2];
+        var pain = new int[3, 3];
         foreach (string name in PainTestData.ClipNames.Order())
         {
             PainTestData.Clip clip = PainTestData.LoadClip(name);
@@ -78,6 +101,8 @@ public sealed class PainLevelEstimatorTests
                 }
 
                 windows++;
+                cry[clip.Cry[i], r.CryingProbability > 0.5f ? 1 : 0]++;
+                pain[clip.Pain[i], (int)r.Level!.Value]++;
                 cryRight += (r.CryingProbability > 0.5f ? 1 : 0) == clip.Cry[i] ? 1 : 0;
                 painRight += (int)r.Level!.Value == clip.Pain[i] ? 1 : 0;
             }
@@ -87,6 +112,20 @@ public sealed class PainLevelEstimatorTests
         Assert.That(windows, Is.EqualTo(s.Windows), "the same windows as the Python test split");
         Assert.That(cryRight, Is.EqualTo((int)Math.Round(s.CryAccuracy * s.Windows)).Within(WindowFlipAllowance), "crying windows right");
         Assert.That(painRight, Is.EqualTo((int)Math.Round(s.PainAccuracy * s.Windows)).Within(WindowFlipAllowance), "pain windows right");
+
+        // Confusion matrices (rows truth, columns prediction, as training/pain/metrics.py): every cell within the allowance.
+        for (int t = 0; t < 3; t++)
+        {
+            for (int p = 0; p < 3; p++)
+            {
+                if (t < 2 && p < 2)
+                {
+                    Assert.That(cry[t, p], Is.EqualTo(s.CryConfusion[t, p]).Within(WindowFlipAllowance), $"crying confusion [{t}, {p}]");
+                }
+
+                Assert.That(pain[t, p], Is.EqualTo(s.PainConfusion[t, p]).Within(WindowFlipAllowance), $"pain confusion [{t}, {p}]");
+            }
+        }
     }
 
     [Test]
