@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Drawing;
 using System.Globalization;
 using System.Text;

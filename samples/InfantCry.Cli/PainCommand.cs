@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Drawing;
 using System.Globalization;
 using System.Text;
@@ -84,13 +85,16 @@ public static class PainCommand
         using var encoder = Ffmpeg.Start($"-y -v error -f rawvideo -pix_fmt rgb24 -s {width}x{height} -r {rate} -i pipe:0 -vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -c:v libx264 -pix_fmt yuv420p \"{outFile.FullName}\"", readOutput: false);
         var results = new List<PainFrameResult>();
         double secondsPerFrame = 1.0 / ParseRate(rate);
+        var clock = new Stopwatch();
         try
         {
             Stream source = decoder.Process.StandardOutput.BaseStream;
             while ((maxFrames == 0 || results.Count < maxFrames) && source.ReadAtLeast(frame, frameBytes, throwOnEndOfStream: false) == frameBytes)
             {
                 var image = new ImageBuffer(frame, width, height, PixelFormat.Rgb24);
+                clock.Start();
                 PainFrameResult r = estimator.Process(new VideoFrame(image, TimeSpan.FromSeconds(results.Count * secondsPerFrame)), ct);
+                clock.Stop();
                 results.Add(r);
                 Annotate(frame, width, height, r);
                 encoder.Process.StandardInput.BaseStream.Write(frame);
@@ -103,7 +107,7 @@ public static class PainCommand
 
         File.WriteAllText(resultsPath, asJson ? ToJson(results) : ToCsv(results));
         int faces = results.Count(r => r.FaceFound), estimates = results.Count(r => r.HasEstimate);
-        Console.WriteLine($"pain: {results.Count} frame(s), face in {faces}, estimate in {estimates} -> {outFile.FullName}, {resultsPath}");
+        Console.WriteLine($"pain: {results.Count} frame(s), face in {faces}, estimate in {estimates} -> {outFile.FullName}, {resultsPath}; estimator {results.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F1} frames/s");
         return 0;
     }
 
