@@ -234,6 +234,31 @@ public class CryDetectorTests
         Assert.That(() => stream.Complete(sink), Throws.InvalidOperationException);
     }
 
+    [TestCase(8000)]
+    [TestCase(16000)]
+    public void The_push_stream_allocates_nothing_in_steady_state(int rate)
+    {
+        // The pipeline alone (resampler, frames, batching, scoring) over a YAMNet that allocates nothing.
+        using var stream = Detector(CryDetectorOptions.Default).CreateStreaming(rate);
+        var sink = new List<CryDetection>(capacity: 64);
+        float[] chunk = Signals.WhiteNoise(0.1, 0.1, rate, seed: 3);   // 100 ms chunks, as a microphone delivers
+        for (int i = 0; i < 30; i++)
+        {
+            stream.Write(chunk, sink);
+        }
+
+        sink.Clear();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)   // 2 s: completes about 4 windows
+        {
+            stream.Write(chunk, sink);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(sink, Is.Not.Empty);
+        Assert.That(allocated, Is.Zero);
+    }
+
     private static CryDetector Detector(CryDetectorOptions options) => new(new YamnetEmbedder(new QuietYamnetSession()), options);
 
     private static string FirstCry()
