@@ -8,6 +8,8 @@ ROOT=${INFANTCRY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 ASSETS=${INFANTCRY_ASSETS:-$ROOT/../shared}
 ARTIFACTS=${INFANTCRY_ARTIFACTS:-$ROOT/artifacts}
 PYTHON=${PYTHON:-/usr/bin/python3}
+ASSETS=$(cd "$ASSETS" && pwd) || { echo "[20-yamnet] asset folder '$ASSETS' not found" >&2; exit 2; }
+mkdir -p "$ARTIFACTS"; ARTIFACTS=$(cd "$ARTIFACTS" && pwd)   # absolute: the import runs from training/
 OUT=$ARTIFACTS/models
 TFLITE_SHA256=469be6a3421cbc52cf97e9f2f966cba984198e8e7af9854d68b3e3ebb1e04194   # as in ASSETS.md
 log() { echo "[20-yamnet] $*"; }
