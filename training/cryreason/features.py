@@ -35,7 +35,7 @@ class LogMelPatchSource(EmbeddingSource):
     def embed(self, wave16k):
         from infantcry_ref import yamnet_frontend as fe
 
-        p = np.asarray(fe.waveform_to_patches(np.asarray(wave16k, np.float64)))  # [n, 96, 64]
+        _, p = fe.waveform_to_patches(np.asarray(wave16k, np.float64))  # [n, 96, 64]
         return np.concatenate([p.mean(1), p.std(1)], axis=1).astype(np.float32)
 
 
@@ -47,13 +47,25 @@ class YamnetSource(EmbeddingSource):
 
     def __init__(self, model):
         """``model``: torch module mapping patches [N, 96, 64] to (embeddings [N, 1024], scores [N, 521])."""
-        self.model = model
+        self.model = model.eval()
+
+    @classmethod
+    def from_assets(cls, asset_root: str) -> "YamnetSource":
+        """Builds the yamnet branch's torch YAMNet (training/yamnet) from ``<asset_root>/models/yamnet/yamnet.tflite``."""
+        from pathlib import Path
+
+        from yamnet.assets import read_verified_tflite
+        from yamnet.model import load_yamnet
+
+        net, _, _ = load_yamnet(read_verified_tflite(Path(asset_root)))
+        return cls(net)
 
     def embed(self, wave16k):
         import torch
         from infantcry_ref import yamnet_frontend as fe
 
-        p = np.asarray(fe.waveform_to_patches(np.asarray(wave16k, np.float64)), np.float32)
+        _, p = fe.waveform_to_patches(np.asarray(wave16k, np.float64))
+        p = np.asarray(p, np.float32)
         with torch.no_grad():
             out = self.model(torch.from_numpy(p))
         emb = out[0] if isinstance(out, (tuple, list)) else out

@@ -1,0 +1,270 @@
+"""Runs the whole cry-reason study: data, both protocols, every variant, permutation tests, plots, report, export.
+
+    /usr/bin/python3 -m cryreason.run --config small|full [--assets ../shared] [--artifacts artifacts]
+
+(from training/). ``small`` is the CI configuration run by scripts/setup.d/50-cryreason.sh; ``full`` is the documented
+full-size run (scripts/train-cryreason.sh). Outputs: artifacts/reports/cryreason/ (metrics.json, report.md, *.png),
+artifacts/models/cryreason_head.onnx, artifacts/models/cryreason_folds/, artifacts/models/cryreason_reliability.json,
+artifacts/models/cryreason_parity.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+
+from . import LABELS
+from . import data as D
+from . import evaluate as E
+from . import features as F
+from . import metrics as M
+from . import models as Mo
+from . import splits as S
+
+PAPER_SEED = 42
+
+
+@dataclass
+class Config:
+    name: str
+    cnn_epochs: int = 20
+    wave_epochs: int = 20
+    n_perm: int = 200                 # permutations for the fast heads (observed + n_perm label sets)
+    cnn_perm: int = 0                 # permutations for the study's CNN head (costly), grouped seed 0 only
+    grouped_seeds: tuple = (0, 1, 2)
+    n_boot: int = 1000
+    wave_grouped: bool = True         # run the raw-waveform baseline under the grouped protocol too
+    nested: bool = True
+    lbfgs_iters: int = 60
+
+
+CONFIGS = {
+    "full": Config("full"),
+    "small": Config("small", cnn_epochs=4, wave_epochs=2, n_perm=30, cnn_perm=0, grouped_seeds=(0,),
+                    n_boot=200, wave_grouped=False, nested=True, lbfgs_iters=30),
+}
+
+# fast linear variants, each scored on its own with its permutation null; the first is the shipped head
+LINEAR_VARIANTS = [
+    E.LinearSpec("yamnet_pooled_logreg_balanced", ("yamnet",), l2=10.0, balanced=True),
+    E.LinearSpec("yamnet_pooled_logreg_unweighted", ("yamnet",), l2=10.0, balanced=False),
+    E.LinearSpec("yamnet_patch_logreg_balanced_meanpool", ("yamnet",), l2=10.0, balanced=True, level="patch",
+                 max_dim=64),
+    E.LinearSpec("logmel_pooled_logreg_balanced", ("logmel",), l2=10.0, balanced=True),
+    E.LinearSpec("acoustic_logreg_balanced", ("acoustic",), l2=10.0, balanced=True),
+    E.LinearSpec("yamnet+acoustic_logreg_balanced", ("yamnet", "acoustic"), l2=10.0, balanced=True),
+]
+SHIPPED = LINEAR_VARIANTS[0]
+# the nested-selection grid: feature sets x regularisation, chosen inside each outer training fold
+NESTED_GRID = [E.LinearSpec(f"{'+'.join(fs)}_l2={l2:g}", fs, l2=l2, balanced=True)
+               for fs in (("yamnet",), ("acoustic",), ("yamnet", "acoustic"), ("logmel",))
+               for l2 in (1.0, 10.0, 100.0)]
+CNN_VARIANTS = [("study_cnn_head", "none"), ("cnn_head_class_weighted", "class"),
+                ("cnn_head_balanced_sampling", "balanced")]
+
+
+def log(msg):
+    print(f"[cryreason {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def summarize(y, groups, runs_per_seed, n_boot, seed=0, pooled_override=None):
+    """Fold metrics summary + pooled out-of-fold metrics + cluster-bootstrap CI (groups) for label set 0."""
+    fold_metrics, pooled = E.score_runs(y, runs_per_seed)
+    covered = np.zeros(len(y), bool)
+    for r in runs_per_seed[0]:
+        covered[r[0]] = True
+    idx = np.flatnonzero(covered)
+    out = {"folds": M.summarize_folds(fold_metrics), "fold_metrics": fold_metrics}
+    out["pooled"] = [M.classification_metrics(np.asarray(y)[idx], P[idx]) for P in pooled]
+    g = None if groups is None else np.asarray(groups)[idx]
+    out["bootstrap95"] = M.bootstrap_ci(np.asarray(y)[idx], [P[idx] for P in pooled], groups=g, n_boot=n_boot,
+                                        seed=seed)
+    return out, pooled
+
+
+def add_permutation(entry, y, runs_per_seed):
+    f1, auc = E.null_scores(y, runs_per_seed)
+    entry["permutation"] = {
+        "n_permutations": int(len(f1) - 1),
+        "statistic": "mean over folds (and seeds) of macro-F1 / macro AUC, training labels shuffled inside folds",
+        "observed_macro_f1": float(f1[0]), "observed_macro_auc": float(auc[0]),
+        "p_macro_f1": E.permutation_p(f1[0], f1[1:]), "p_macro_auc": E.permutation_p(auc[0], auc[1:]),
+        "null_macro_f1": f1[1:].tolist(), "null_macro_auc": auc[1:].tolist(),
+    }
+
+
+def run_cnn(X, y, folds_per_seed, weighting, epochs, in_dim=None, waveform=False, seed=0):
+    runs_per_seed, histories, seconds = [], [], 0.0
+    for si, folds in enumerate(folds_per_seed):
+        runs = []
+        for fi, (tr, te) in enumerate(folds):
+            model = Mo.WaveformCNN() if waveform else Mo.CryHead(in_dim)
+            _, hist, predict, _ = Mo.fit_torch(model, X[tr], y[tr], X[te], y[te], epochs=epochs,
+                                               weighting=weighting, seed=seed + 100 * si + fi)
+            runs.append((te, predict(X[te])[None]))
+            histories.append(hist)
+            seconds += hist["seconds"]
+        runs_per_seed.append(runs)
+    return runs_per_seed, histories, seconds
+
+
+def run_cnn_permutation(X, y, folds, n_perm, epochs, seed=0):
+    """Permutation null for the study's CNN head (grouped, one seed): each label set trains 5 heads."""
+    rng = np.random.default_rng(seed)
+    runs = [(te, np.zeros((n_perm + 1, len(te), Mo.N_CLASSES))) for _, te in folds]
+    for fi, (tr, te) in enumerate(folds):
+        Y = E.permuted_label_sets(y, tr, n_perm, rng)
+        for p in range(n_perm + 1):
+            _, _, predict, _ = Mo.fit_torch(Mo.CryHead(X.shape[2]), X[tr], Y[p], epochs=epochs, seed=fi)
+            runs[fi][1][p] = predict(X[te])
+    return [runs]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", choices=sorted(CONFIGS), default="small")
+    ap.add_argument("--assets", default=os.environ.get("INFANTCRY_ASSETS", "../shared"))
+    ap.add_argument("--artifacts", default=os.environ.get("INFANTCRY_ARTIFACTS", "artifacts"))
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+    cfg = CONFIGS[args.config]
+    torch.set_num_threads(args.threads)
+    t_start = time.perf_counter()
+    art = os.path.abspath(args.artifacts)
+    cache = os.path.join(art, "cache", "cryreason")
+    reports = os.path.join(art, "reports", "cryreason")
+    models_dir = os.path.join(art, "models")
+    os.makedirs(reports, exist_ok=True)
+    timings = {}
+
+    # ---- data and representations
+    t = time.perf_counter()
+    clips = D.list_clips(args.assets)
+    names = [c.name for c in clips]
+    y = np.array([c.label for c in clips])
+    groups = np.array([c.group for c in clips])
+    waves = D.load_waveforms(clips, cache)
+    timings["load_resample_s"] = time.perf_counter() - t
+    log(f"{len(clips)} clips, {len(set(groups))} installs, classes {np.bincount(y).tolist()}")
+    t = time.perf_counter()
+    yam = F.YamnetSource.from_assets(args.assets)
+    emb = F.embed_corpus(yam, waves, names, cache)
+    timings["yamnet_embeddings_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    lm = F.embed_corpus(F.LogMelPatchSource(), waves, names, cache)
+    ac = F.acoustic_corpus(waves, names, cache)
+    ac = np.nan_to_num(ac)
+    timings["other_features_s"] = time.perf_counter() - t
+    X_seq, mask = F.to_sequences(emb)
+    L_seq, lmask = F.to_sequences(lm)
+    blocks = {"yamnet": F.pooled(X_seq, mask), "logmel": F.pooled(L_seq, lmask), "acoustic": ac}
+    patch_blocks = {"yamnet": (X_seq, mask)}
+    W = np.zeros((len(waves), Mo.WAVE_LEN), np.float32)
+    for i, w in enumerate(waves):
+        k = min(len(w), Mo.WAVE_LEN)
+        W[i, :k] = w[:k]
+    n_patches = np.bincount([len(e) for e in emb]).tolist()
+    log(f"representations ready; YAMNet patches per clip histogram {n_patches}")
+
+    protocols = {
+        "paper": {"description": f"stratified random 80:20 file split (seed {PAPER_SEED}), the study's protocol",
+                  "folds": [S.stratified_random_split(y, 0.2, PAPER_SEED)], "groups_for_ci": None},
+        "grouped": {"description": f"stratified group 5-fold by app install, seeds {list(cfg.grouped_seeds)}",
+                    "folds": [S.stratified_group_kfold(y, groups, 5, s) for s in cfg.grouped_seeds],
+                    "groups_for_ci": groups},
+    }
+    results = {"config": asdict(cfg), "labels": list(LABELS), "n_clips": len(clips), "n_installs": int(len(set(groups))),
+               "class_counts": np.bincount(y).tolist(), "patches_per_clip_histogram": n_patches,
+               "sequence_length": F.SEQ_LEN, "protocols": {}}
+    curves = {}
+    for pname, proto in protocols.items():
+        folds_per_seed = proto["folds"]
+        res = {"description": proto["description"], "n_folds": sum(len(f) for f in folds_per_seed),
+               "baselines": E.baselines(y, folds_per_seed), "variants": {}}
+        gci = proto["groups_for_ci"]
+        # study head and its CNN variants on YAMNet patch sequences
+        for vname, weighting in CNN_VARIANTS:
+            runs, hist, secs = run_cnn(X_seq, y, folds_per_seed, weighting, cfg.cnn_epochs, in_dim=1024)
+            entry, _ = summarize(y, gci, runs, cfg.n_boot)
+            entry["train_seconds"] = secs
+            res["variants"][vname] = entry
+            curves[(pname, vname)] = hist
+            log(f"{pname} {vname}: macro-F1 {entry['folds']['macro_f1']['mean']:.3f} "
+                f"AUC {entry['folds']['macro_auc']['mean']:.3f} ({secs:.0f} s)")
+        # raw-waveform baseline CNN
+        if pname == "paper" or cfg.wave_grouped:
+            runs, hist, secs = run_cnn(W, y, folds_per_seed, "none", cfg.wave_epochs, waveform=True)
+            entry, _ = summarize(y, gci, runs, cfg.n_boot)
+            entry["train_seconds"] = secs
+            res["variants"]["waveform_cnn_baseline"] = entry
+            curves[(pname, "waveform_cnn_baseline")] = hist
+            log(f"{pname} waveform baseline: macro-F1 {entry['folds']['macro_f1']['mean']:.3f} ({secs:.0f} s)")
+        # fast linear variants with permutation nulls
+        for spec in LINEAR_VARIANTS:
+            t = time.perf_counter()
+            runs = [E.cv_linear(blocks, patch_blocks, spec, y, folds, n_perm=cfg.n_perm, seed=si, iters=cfg.lbfgs_iters)
+                    for si, folds in enumerate(folds_per_seed)]
+            entry, _ = summarize(y, gci, runs, cfg.n_boot)
+            add_permutation(entry, y, runs)
+            entry["train_seconds"] = time.perf_counter() - t
+            entry["spec"] = asdict(spec)
+            res["variants"][spec.name] = entry
+            pm = entry["permutation"]
+            log(f"{pname} {spec.name}: macro-F1 {pm['observed_macro_f1']:.3f} (p {pm['p_macro_f1']:.3f}) "
+                f"AUC {pm['observed_macro_auc']:.3f} (p {pm['p_macro_auc']:.3f}) ({entry['train_seconds']:.0f} s)")
+        # nested selection (grouped only: selection must be kept apart from the scored folds)
+        if pname == "grouped" and cfg.nested:
+            t = time.perf_counter()
+            runs, choices = [], []
+            for si, folds in enumerate(folds_per_seed):
+                out = E.nested_select(blocks, patch_blocks, NESTED_GRID, y, groups, folds, n_perm=cfg.n_perm,
+                                      seed=si, iters=cfg.lbfgs_iters)
+                runs.append([(te, probs) for te, probs, _ in out])
+                choices.extend(int(c[0]) for _, _, c in out)
+            entry, _ = summarize(y, gci, runs, cfg.n_boot)
+            add_permutation(entry, y, runs)
+            entry["train_seconds"] = time.perf_counter() - t
+            entry["grid"] = [s.name for s in NESTED_GRID]
+            entry["chosen_per_outer_fold"] = [NESTED_GRID[c].name for c in choices]
+            res["variants"]["nested_selected_linear"] = entry
+            pm = entry["permutation"]
+            log(f"grouped nested selection: macro-F1 {pm['observed_macro_f1']:.3f} (p {pm['p_macro_f1']:.3f}) "
+                f"AUC {pm['observed_macro_auc']:.3f} (p {pm['p_macro_auc']:.3f}); chose {entry['chosen_per_outer_fold']}")
+        if pname == "grouped" and cfg.cnn_perm > 0:
+            t = time.perf_counter()
+            runs = run_cnn_permutation(X_seq, y, folds_per_seed[0], cfg.cnn_perm, cfg.cnn_epochs)
+            f1, auc = E.null_scores(y, runs)
+            res["variants"]["study_cnn_head"]["permutation"] = {
+                "n_permutations": cfg.cnn_perm, "seeds": [int(cfg.grouped_seeds[0])],
+                "statistic": "mean over the 5 folds of grouped seed 0",
+                "observed_macro_f1": float(f1[0]), "observed_macro_auc": float(auc[0]),
+                "p_macro_f1": E.permutation_p(f1[0], f1[1:]), "p_macro_auc": E.permutation_p(auc[0], auc[1:]),
+                "null_macro_f1": f1[1:].tolist(), "null_macro_auc": auc[1:].tolist(),
+                "seconds": time.perf_counter() - t}
+            log(f"CNN head permutation ({cfg.cnn_perm}): p F1 "
+                f"{res['variants']['study_cnn_head']['permutation']['p_macro_f1']:.3f} ({time.perf_counter() - t:.0f} s)")
+        results["protocols"][pname] = res
+
+    # ---- export, plots, report
+    from . import export, report
+
+    t = time.perf_counter()
+    export_info = export.export_all(results, blocks, X_seq, mask, y, names, protocols, SHIPPED, waves, yam,
+                                    models_dir, cfg)
+    results["export"] = export_info
+    timings["export_s"] = time.perf_counter() - t
+    timings["total_s"] = time.perf_counter() - t_start
+    results["timings"] = timings
+    report.write_all(results, curves, reports)
+    log(f"done in {timings['total_s']:.0f} s; report in {reports}")
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)
