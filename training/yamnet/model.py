@@ -61,18 +61,24 @@ def same_padding(size: int, kernel: int, stride: int) -> Tuple[int, int]:
 
 
 class SamePadConv(nn.Module):
-    """A conv (regular or depthwise) with TF "SAME" padding computed from the input size."""
+    """A conv (regular or depthwise) with TF "SAME" padding for a fixed input size ``in_hw`` (YAMNet's patch size
+    is fixed, so the padding is a constant and the exported graph has a constant Pad, no shape arithmetic)."""
 
-    def __init__(self, in_ch: int, out_ch: int, kernel: int, stride: int, groups: int = 1):
+    def __init__(self, in_ch: int, out_ch: int, kernel: int, stride: int, in_hw: Tuple[int, int], groups: int = 1):
         super().__init__()
-        self.kernel, self.stride = kernel, stride
-        self.conv = nn.Conv2d(in_ch, out_ch, kernel, stride=stride, padding=0, groups=groups, bias=True)
+        self.kernel, self.stride, self.in_hw = kernel, stride, tuple(in_hw)
+        top, bottom = same_padding(in_hw[0], kernel, stride)
+        left, right = same_padding(in_hw[1], kernel, stride)
+        self.out_hw = (-(-in_hw[0] // stride), -(-in_hw[1] // stride))
+        symmetric = left == right and top == bottom
+        # Symmetric padding goes into the conv itself; the asymmetric stride-2 case needs an explicit Pad.
+        self.pad = None if symmetric else (left, right, top, bottom)
+        self.conv = nn.Conv2d(in_ch, out_ch, kernel, stride=stride, padding=(top, left) if symmetric else 0,
+                              groups=groups, bias=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.kernel > 1:
-            top, bottom = same_padding(x.shape[2], self.kernel, self.stride)
-            left, right = same_padding(x.shape[3], self.kernel, self.stride)
-            x = F.pad(x, (left, right, top, bottom))
+        if self.pad is not None:
+            x = F.pad(x, self.pad)
         return self.conv(x)
 
 
@@ -82,20 +88,22 @@ class Yamnet(nn.Module):
     def __init__(self):
         super().__init__()
         layers: Dict[str, nn.Module] = {}
-        in_ch = 1
+        in_ch, hw = 1, (PATCH_FRAMES, PATCH_BANDS)
         for i, (kind, k, s, filters) in enumerate(LAYER_DEFS):
             name = f"layer{i + 1}"
             if kind == "conv":
-                layers[f"{name}_conv"] = SamePadConv(in_ch, filters, k, s)
+                conv = layers[f"{name}_conv"] = SamePadConv(in_ch, filters, k, s, hw)
             else:
-                layers[f"{name}_depthwise_conv"] = SamePadConv(in_ch, in_ch, k, s, groups=in_ch)
-                layers[f"{name}_pointwise_conv"] = SamePadConv(in_ch, filters, 1, 1)
-            in_ch = filters
+                dw = layers[f"{name}_depthwise_conv"] = SamePadConv(in_ch, in_ch, k, s, hw, groups=in_ch)
+                conv = layers[f"{name}_pointwise_conv"] = SamePadConv(in_ch, filters, 1, 1, dw.out_hw)
+            in_ch, hw = filters, conv.out_hw
         self.convs = nn.ModuleDict(layers)
         self.dense = nn.Linear(EMBEDDING_SIZE, NUM_CLASSES)
 
     def forward(self, patches: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         # yamnet.py reshapes [N, 96, 64] to NHWC [N, 96, 64, 1]: frames are the height, mel bands the width.
+        if not torch.jit.is_tracing() and tuple(patches.shape[1:]) != (PATCH_FRAMES, PATCH_BANDS):
+            raise ValueError(f"patches must be [N, {PATCH_FRAMES}, {PATCH_BANDS}], got {tuple(patches.shape)}")
         x = patches.unsqueeze(1)
         for conv in self.convs.values():
             x = F.relu(conv(x))

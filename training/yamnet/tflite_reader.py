@@ -34,7 +34,7 @@ TENSOR_TYPES = {
 BUILTIN_OPERATORS = {
     0: "ADD", 1: "AVERAGE_POOL_2D", 2: "CONCATENATION", 3: "CONV_2D", 4: "DEPTHWISE_CONV_2D", 6: "DEQUANTIZE",
     9: "FULLY_CONNECTED", 14: "LOGISTIC", 17: "MAX_POOL_2D", 18: "MUL", 19: "RELU", 21: "RELU6", 22: "RESHAPE",
-    25: "SOFTMAX", 32: "CUSTOM", 34: "PAD", 39: "TRANSPOSE", 40: "MEAN", 41: "SUB", 42: "DIV", 43: "SQUEEZE",
+    25: "SOFTMAX", 32: "CUSTOM", 34: "PAD", 36: "GATHER", 39: "TRANSPOSE", 40: "MEAN", 41: "SUB", 42: "DIV", 43: "SQUEEZE",
     45: "STRIDED_SLICE", 49: "SPLIT", 53: "CAST", 55: "MAXIMUM", 57: "MINIMUM", 60: "PADV2", 65: "SLICE",
     70: "EXPAND_DIMS", 73: "LOG", 74: "SUM", 75: "SQRT", 76: "RSQRT", 77: "SHAPE", 83: "PACK", 88: "UNPACK",
     92: "SQUARE", 96: "RANGE", 114: "QUANTIZE", 126: "BATCH_MATMUL",
@@ -257,9 +257,8 @@ def _pack(t: _Table) -> dict:
     return {"values_count": t.scalar(0, "i", 0), "axis": t.scalar(1, "i", 0)}
 
 
-def _batch_matmul(t: _Table) -> dict:
-    return {"adj_x": bool(t.scalar(0, "B", 0)), "adj_y": bool(t.scalar(1, "B", 0)),
-            "asymmetric_quantize_inputs": bool(t.scalar(2, "B", 0))}
+def _gather(t: _Table) -> dict:
+    return {"axis": t.scalar(0, "i", 0), "batch_dims": t.scalar(1, "i", 0)}
 
 
 def _empty(_: _Table) -> dict:
@@ -270,11 +269,11 @@ BUILTIN_OPTIONS: dict = {
     1: ("Conv2DOptions", _conv2d), 2: ("DepthwiseConv2DOptions", _depthwise), 5: ("Pool2DOptions", _pool2d),
     8: ("FullyConnectedOptions", _fully_connected), 10: ("ConcatenationOptions", _concatenation),
     11: ("AddOptions", _activation_only), 17: ("ReshapeOptions", _reshape), 21: ("MulOptions", _activation_only),
-    22: ("PadOptions", _empty), 26: ("TransposeOptions", _empty), 27: ("ReducerOptions", _reducer),
+    22: ("PadOptions", _empty), 23: ("GatherOptions", _gather), 26: ("TransposeOptions", _empty), 27: ("ReducerOptions", _reducer),
     28: ("SubOptions", _activation_only), 29: ("DivOptions", _activation_only), 30: ("SqueezeOptions", _squeeze),
     32: ("StridedSliceOptions", _strided_slice), 35: ("SplitOptions", _split), 38: ("DequantizeOptions", _empty),
-    43: ("PadV2Options", _empty), 47: ("SliceOptions", _empty), 52: ("ExpandDimsOptions", _empty),
-    56: ("ShapeOptions", _empty), 59: ("PackOptions", _pack), 101: ("BatchMatMulOptions", _batch_matmul),
+    43: ("PadV2Options", _empty), 48: ("SliceOptions", _empty), 52: ("ExpandDimsOptions", _empty),
+    55: ("ShapeOptions", _empty), 59: ("PackOptions", _pack),
 }
 
 
