@@ -110,9 +110,10 @@ def pooled(X: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- acoustic features
 
-FRAME = 640      # 40 ms at 16 kHz (two periods of a 50 Hz... long enough for F0 >= 150 Hz)
+FRAME = 640      # 40 ms at 16 kHz: six periods at the lowest F0 searched (150 Hz)
 HOP = 160        # 10 ms
 F0_MIN, F0_MAX = 150.0, 1000.0   # infant cry F0 is typically 300-600 Hz, hyperphonation up to ~1 kHz
+OCTAVE_RATIO = 0.85               # a shorter-lag peak this close to the best wins
 VOICING_THRESHOLD = 0.45          # normalised autocorrelation peak above which a frame counts as voiced
 N_MFCC = 13
 
@@ -138,7 +139,12 @@ def f0_track(x: np.ndarray, rate: int = RATE):
     ac = ac / np.maximum(ac[:, :1], 1e-12) / np.maximum(wac / wac[0], 1e-3)   # unbiased by the window's own ACF
     lo, hi = int(rate / F0_MAX), int(rate / F0_MIN)
     seg = ac[:, lo:hi + 1]
-    k = seg.argmax(1)
+    # the shortest lag whose local peak reaches OCTAVE_RATIO of the best one (avoids picking 2T, 3T: sub-octaves)
+    best = seg.max(1, keepdims=True)
+    peak = np.zeros_like(seg, dtype=bool)
+    peak[:, 1:-1] = (seg[:, 1:-1] >= seg[:, :-2]) & (seg[:, 1:-1] >= seg[:, 2:])
+    ok = peak & (seg >= OCTAVE_RATIO * best)
+    k = np.where(ok.any(1), ok.argmax(1), seg.argmax(1))
     strength = seg[np.arange(len(seg)), k]
     # parabolic interpolation of the peak lag
     kk = np.clip(k, 1, seg.shape[1] - 2)
@@ -227,8 +233,11 @@ def acoustic_features(x: np.ndarray, rate: int = RATE) -> np.ndarray:
     return np.array([feats[k] for k in ACOUSTIC_NAMES], np.float64)
 
 
+ACOUSTIC_VERSION = 2   # bump when acoustic_features changes (part of the cache key)
+
+
 def acoustic_corpus(waves, names, cache_dir: str | None = None) -> np.ndarray:
-    key = hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+    key = hashlib.sha256(("\n".join(names) + f"v{ACOUSTIC_VERSION}").encode()).hexdigest()[:16]
     cache = os.path.join(cache_dir, f"acoustic-{key}.npz") if cache_dir else None
     if cache and os.path.exists(cache):
         with np.load(cache) as z:
@@ -241,3 +250,38 @@ def acoustic_corpus(waves, names, cache_dir: str | None = None) -> np.ndarray:
         np.savez(cache + ".tmp.npz", X=X, names=np.array(ACOUSTIC_NAMES))
         os.replace(cache + ".tmp.npz", cache)
     return X
+
+
+YAMNET_SETUP_EMBEDDINGS = os.path.join("models", "yamnet_embeddings", "donateacry.npz")
+CACHE_CHECK_TOLERANCE = 1e-4   # float32 YAMNet run twice on the same patches: only summation-order noise (~1e-6)
+
+
+def yamnet_corpus(source: YamnetSource, waves, clips, artifacts: str, cache_dir: str | None, log=print):
+    """YAMNet patch embeddings of the corpus: from 20-yamnet.sh's donateacry.npz when it covers every clip (two clips
+    re-embedded here must agree within CACHE_CHECK_TOLERANCE), else computed here (and cached)."""
+    path = os.path.join(artifacts, YAMNET_SETUP_EMBEDDINGS)
+    if os.path.exists(path):
+        with np.load(path) as z:
+            files = [str(f).replace("\\", "/") for f in z["files"]]
+            off = z["patch_offsets"]
+            pe = z["patch_embeddings"]
+        where = {f: i for i, f in enumerate(files)}
+        from . import LABELS
+
+        keys = [f"{LABELS[c.label]}/{c.name}" for c in clips]
+        if all(k in where for k in keys):
+            embs = [pe[off[where[k]]:off[where[k] + 1]] for k in keys]
+            worst = 0.0
+            for i in (0, len(clips) - 1):
+                fresh = source.embed(waves[i])
+                if fresh.shape != embs[i].shape:
+                    worst = float("inf")
+                    break
+                worst = max(worst, float(np.abs(fresh - embs[i]).max()))
+            if worst <= CACHE_CHECK_TOLERANCE:
+                log(f"YAMNet embeddings from {path} (check: max |diff| {worst:.2e} on 2 clips)")
+                return embs
+            log(f"{path} disagrees with a fresh embedding (max |diff| {worst}); recomputing")
+        else:
+            log(f"{path} does not cover every clip; recomputing")
+    return embed_corpus(source, waves, [c.name for c in clips], cache_dir)

@@ -154,7 +154,7 @@ def main(argv=None):
     log(f"{len(clips)} clips, {len(set(groups))} installs, classes {np.bincount(y).tolist()}")
     t = time.perf_counter()
     yam = F.YamnetSource.from_assets(args.assets)
-    emb = F.embed_corpus(yam, waves, names, cache)
+    emb = F.yamnet_corpus(yam, waves, clips, art, cache, log)
     timings["yamnet_embeddings_s"] = time.perf_counter() - t
     t = time.perf_counter()
     lm = F.embed_corpus(F.LogMelPatchSource(), waves, names, cache)
