@@ -12,19 +12,22 @@ import numpy as np
 
 from . import metrics as M
 from . import splits as S
-from .models import Standardizer, fit_softmax_batched, predict_softmax_batched, N_CLASSES
+from .models import Standardizer, fit_lda_batched, fit_softmax_batched, predict_softmax_batched, N_CLASSES
 
 
 @dataclass(frozen=True)
 class LinearSpec:
-    """A fast head: multinomial logistic regression on standardized (PCA-capped) features."""
+    """A fast linear head on standardized, PCA-whitened features: shrinkage LDA (closed form) or L2 logistic
+    regression (L-BFGS)."""
 
     name: str
     features: tuple          # names of feature blocks to concatenate (each standardized/PCA'd separately)
-    l2: float = 10.0
-    balanced: bool = True
+    model: str = "lda"       # "lda" or "logreg"
+    shrinkage: float = 0.5   # LDA covariance shrinkage towards a scaled identity
+    l2: float = 10.0         # logistic regression: l2 / (2 n) ||W||^2
+    balanced: bool = True    # uniform priors (LDA) / class-balanced sample weights (logistic regression)
     level: str = "clip"      # "clip": one row per clip; "patch": one row per real patch, clip = mean probability
-    max_dim: int = 128
+    max_dim: int = 64        # PCA cap per feature block
 
 
 def permuted_label_sets(y, train_idx, n_perm: int, rng) -> np.ndarray:
@@ -33,11 +36,39 @@ def permuted_label_sets(y, train_idx, n_perm: int, rng) -> np.ndarray:
     return np.stack([yt] + [rng.permutation(yt) for _ in range(n_perm)])
 
 
+def fit_linear(spec: LinearSpec, X, Y, iters=60):
+    """One fast head per row of Y on design matrix X: (W [P, d, C], b [P, C]).
+
+    Logistic regression trains the true labels (row 0) on their own and the permutation rows jointly, so that row 0
+    is exactly what a single fit (the exported heads) gives; joint rows converge to within ~1e-3 in probability.
+    """
+    if spec.model == "lda":
+        return fit_lda_batched(X, Y, shrinkage=spec.shrinkage, balanced=spec.balanced)
+    W0, b0 = fit_softmax_batched(X, Y[:1], l2=spec.l2, balanced=spec.balanced, iters=iters)
+    if len(Y) == 1:
+        return W0, b0
+    W, b = fit_softmax_batched(X, Y[1:], l2=spec.l2, balanced=spec.balanced, iters=iters)
+    return np.concatenate([W0, W]), np.concatenate([b0, b])
+
+
+_STANDARDIZERS: dict = {}
+
+
+def _standardizer(blocks, name, tr, max_dim):
+    """Label-free, so shared by every variant and label set on the same training rows (memoised)."""
+    key = (name, id(blocks[name]), max_dim, hash(np.asarray(tr).tobytes()))
+    if key not in _STANDARDIZERS:
+        if len(_STANDARDIZERS) > 512:
+            _STANDARDIZERS.clear()
+        _STANDARDIZERS[key] = Standardizer(max_dim).fit(blocks[name][tr])
+    return _STANDARDIZERS[key]
+
+
 def _design(blocks: dict, spec: LinearSpec, tr, te, max_dim):
     Ztr, Zte = [], []
     for name in spec.features:
         B = blocks[name]
-        st = Standardizer(max_dim).fit(B[tr])
+        st = _standardizer(blocks, name, tr, max_dim)
         Ztr.append(st.transform(B[tr]))
         Zte.append(st.transform(B[te]))
     return np.concatenate(Ztr, 1), np.concatenate(Zte, 1)
@@ -47,21 +78,30 @@ def fit_predict_linear(blocks, patch_blocks, spec: LinearSpec, tr, te, Ytr: np.n
     """Trains spec on rows tr for every label set Ytr [P, len(tr)]; returns probabilities [P, len(te), C]."""
     if spec.level == "clip":
         Xtr, Xte = _design(blocks, spec, tr, te, spec.max_dim)
-        W, b = fit_softmax_batched(Xtr, Ytr, l2=spec.l2, balanced=spec.balanced, iters=iters)
+        W, b = fit_linear(spec, Xtr, Ytr, iters)
         return predict_softmax_batched(Xte, W, b)
-    # patch level: rows are patches; labels repeat the clip's label; clip probability = mean over its patches
+    # patch level: rows are patches, labels those of their clip; clip probability = mean over its patches
     (name,) = spec.features
     seqs, mask = patch_blocks[name]
-    rows_tr = [np.flatnonzero(mask[i]) for i in tr]
-    Xp_tr = np.concatenate([seqs[i][r] for i, r in zip(tr, rows_tr)])
-    st = Standardizer(spec.max_dim).fit(Xp_tr)
-    rep = np.concatenate([np.full(len(r), j) for j, r in enumerate(rows_tr)])
-    W, b = fit_softmax_batched(st.transform(Xp_tr), Ytr[:, rep], l2=spec.l2, balanced=spec.balanced, iters=iters)
-    out = np.zeros((Ytr.shape[0], len(te), N_CLASSES))
-    for j, i in enumerate(te):
-        pr = predict_softmax_batched(st.transform(seqs[i][mask[i]]), W, b)   # [P, n_patches, C]
-        out[:, j] = pr.mean(1)
-    return out
+    Xp_tr = np.concatenate([seqs[i][mask[i]] for i in tr])
+    key = ("patch:" + name, id(seqs), spec.max_dim, hash(np.asarray(tr).tobytes()))
+    if key not in _STANDARDIZERS:
+        _STANDARDIZERS[key] = Standardizer(spec.max_dim).fit(Xp_tr)
+    st = _STANDARDIZERS[key]
+    counts = mask[tr].sum(1)
+    if spec.model == "lda":   # LDA needs only per-clip patch means, patch counts and the total patch scatter
+        Z = st.transform(Xp_tr)
+        ends = np.cumsum(counts)
+        means = np.stack([Z[e - c:e].mean(0) for c, e in zip(counts, ends)])
+        W, b = fit_lda_batched(means, Ytr, shrinkage=spec.shrinkage, balanced=spec.balanced,
+                               row_counts=counts, scatter_total=Z.T @ Z)
+    else:
+        rep = np.repeat(np.arange(len(tr)), counts)
+        W, b = fit_linear(spec, st.transform(Xp_tr), Ytr[:, rep], iters)
+    Zte = st.transform(np.concatenate([seqs[i][mask[i]] for i in te]))
+    pr = predict_softmax_batched(Zte, W, b)                                  # [P, test patches, C]
+    ends = np.cumsum(mask[te].sum(1))
+    return np.stack([pr[:, e - c:e].mean(1) for c, e in zip(mask[te].sum(1), ends)], axis=1)
 
 
 def cv_linear(blocks, patch_blocks, spec, y, folds, n_perm=0, seed=0, iters=60):

@@ -19,7 +19,7 @@ from . import LABELS
 from . import evaluate as E
 from . import features as F
 from . import metrics as M
-from .models import Standardizer, fit_softmax_batched
+from .models import Standardizer
 
 OPSET = 17
 
@@ -47,8 +47,7 @@ class PooledLinearHead(nn.Module):
 
 def train_pooled_head(pooled_X, y, idx, spec: E.LinearSpec, iters: int) -> PooledLinearHead:
     st = Standardizer(spec.max_dim).fit(pooled_X[idx])
-    W, b = fit_softmax_batched(st.transform(pooled_X[idx]), np.asarray(y)[idx][None], l2=spec.l2,
-                               balanced=spec.balanced, iters=iters)
+    W, b = E.fit_linear(spec, st.transform(pooled_X[idx]), np.asarray(y)[idx][None], iters)
     return PooledLinearHead(st, W[0], b[0]).eval()
 
 

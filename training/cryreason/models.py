@@ -1,13 +1,15 @@
 """Torch heads: the study's Conv1D head over patch embeddings, the raw-waveform baseline CNN, and fast linear heads.
 
 Study head (Keras in the paper; here torch): input [N, 14, D] patch embeddings ->
-Conv1D(64, 3, same) + ReLU -> MaxPool(2) -> Dropout(0.25) -> Conv1D(64, 3, same) + ReLU -> MaxPool(2) ->
+Conv1D(32, 3, same) + ReLU -> MaxPool(2) -> Dropout(0.25) -> Conv1D(32, 3, same) + ReLU -> MaxPool(2) ->
 Dropout(0.25) -> Flatten -> Dense(64) + ReLU -> Dropout(0.5) -> Dense(5) -> softmax. Adam (lr 1e-3), cross-entropy,
-20 epochs, batch 32. The study does not give filter counts; 64/64/64 are our choice.
+20 epochs, batch 32. The study does not give filter counts; 32/32/64 are our choice (kept small: one 20-epoch fold
+costs ~60 GMAC at 64 filters, minutes on this shared machine).
 
 Baseline (no transfer learning): the same two Conv1D + MaxPool blocks and Dense head on the raw 16 kHz waveform
-(7 s = 112000 samples). On raw audio the first convolution must be strided to keep the flattened size sane:
-Conv1D(32, 80, stride 16) -> MaxPool(4) -> Conv1D(32, 3) -> MaxPool(4) -> Dense(64) -> Dense(5).
+(7 s = 112000 samples, zero-padded or cropped). On raw audio the first convolution must be strided to keep the
+flattened size sane: Conv1D(16, 80, stride 32) -> MaxPool(4) -> Conv1D(16, 3) -> MaxPool(4) -> Dense(64) -> Dense(5),
+with the same dropouts.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ WAVE_LEN = 7 * 16000
 class CryHead(nn.Module):
     """The study's head; forward returns logits, ``probabilities`` applies softmax (the exported graph does)."""
 
-    def __init__(self, in_dim: int = 1024, seq_len: int = 14, filters: int = 64, hidden: int = 64):
+    def __init__(self, in_dim: int = 1024, seq_len: int = 14, filters: int = 32, hidden: int = 64):
         super().__init__()
         self.features = nn.Sequential(
             nn.Conv1d(in_dim, filters, 3, padding=1), nn.ReLU(), nn.MaxPool1d(2), nn.Dropout(0.25),
@@ -41,10 +43,10 @@ class CryHead(nn.Module):
 class WaveformCNN(nn.Module):
     """The baseline: the same two-block CNN on the raw 16 kHz waveform [N, 112000]."""
 
-    def __init__(self, length: int = WAVE_LEN, filters: int = 32, hidden: int = 64):
+    def __init__(self, length: int = WAVE_LEN, filters: int = 16, hidden: int = 64):
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv1d(1, filters, 80, stride=16), nn.ReLU(), nn.MaxPool1d(4), nn.Dropout(0.25),
+            nn.Conv1d(1, filters, 80, stride=32), nn.ReLU(), nn.MaxPool1d(4), nn.Dropout(0.25),
             nn.Conv1d(filters, filters, 3), nn.ReLU(), nn.MaxPool1d(4), nn.Dropout(0.25),
         )
         with torch.no_grad():
@@ -152,8 +154,18 @@ class Standardizer:
         Z = (X - self.mu) / self.sd
         self.P = None
         if self.max_dim and Z.shape[1] > self.max_dim:
-            _, s, vt = np.linalg.svd(Z, full_matrices=False)
-            k = min(self.max_dim, len(s))
+            if Z.shape[0] < Z.shape[1]:    # wide: eigenvectors of the n x n Gram matrix (Z = U S V')
+                ev, U = np.linalg.eigh(Z @ Z.T)
+                order = np.argsort(ev)[::-1]
+                s = np.sqrt(np.maximum(ev[order], 0))
+                k = int(min(self.max_dim, np.sum(s > 1e-9 * s[0])))
+                vt = (Z.T @ U[:, order[:k]] / s[:k]).T
+            else:                          # tall: eigenvectors of the d x d scatter matrix
+                ev, V = np.linalg.eigh(Z.T @ Z)
+                order = np.argsort(ev)[::-1]
+                s = np.sqrt(np.maximum(ev[order], 0))
+                k = int(min(self.max_dim, np.sum(s > 1e-9 * s[0])))
+                vt = V[:, order[:k]].T
             self.P = vt[:k].T / (s[:k] / np.sqrt(len(Z)))   # whitened principal components
         return self
 
@@ -205,3 +217,34 @@ def predict_softmax_batched(X, W, b) -> np.ndarray:
     logits -= logits.max(-1, keepdims=True)
     e = np.exp(logits)
     return e / e.sum(-1, keepdims=True)
+
+
+def fit_lda_batched(X: np.ndarray, Y: np.ndarray, *, shrinkage: float = 0.5, balanced: bool = True,
+                    n_classes: int = N_CLASSES, row_counts: np.ndarray | None = None,
+                    scatter_total: np.ndarray | None = None):
+    """Shrinkage linear discriminant analysis, one model per row of Y, in closed form (batched).
+
+    X [n, d] (standardized / whitened), Y [P, n]. Per label set: class means mu_c, pooled within-class covariance
+    S_w, regularised S = (1 - shrinkage) S_w + shrinkage * (trace(S_w)/d) I; discriminant
+    delta_c(x) = x' S^-1 mu_c - mu_c' S^-1 mu_c / 2 + log prior_c, priors uniform when ``balanced`` else the
+    training frequencies. A class absent from a label set gets a bias of -1e9 (never predicted).
+    Returns (W [P, d, C], b [P, C]) for predict_softmax_batched.
+    """
+    Xt = torch.as_tensor(X, dtype=torch.float64)
+    Yt = torch.as_tensor(Y, dtype=torch.int64)
+    P, n = Yt.shape
+    d = Xt.shape[1]
+    rc = torch.ones(n, dtype=torch.float64) if row_counts is None else torch.as_tensor(row_counts, dtype=torch.float64)
+    onehot = torch.nn.functional.one_hot(Yt, n_classes).to(torch.float64) * rc[None, :, None]   # [P, n, C]
+    counts = onehot.sum(1)                                                          # [P, C] (rows or patches)
+    mu = torch.einsum("pnc,nd->pcd", onehot, Xt) / counts.clamp(min=1)[..., None]   # [P, C, d]
+    total = Xt.T @ Xt if scatter_total is None else torch.as_tensor(scatter_total, dtype=torch.float64)
+    between = torch.einsum("pc,pcd,pce->pde", counts, mu, mu)                       # sum_c n_c mu mu'
+    Sw = (total[None] - between) / max(float(rc.sum()) - n_classes, 1.0)
+    tr = torch.diagonal(Sw, dim1=1, dim2=2).sum(1) / d
+    S = (1 - shrinkage) * Sw + shrinkage * tr[:, None, None] * torch.eye(d, dtype=torch.float64)[None]
+    Wt = torch.linalg.solve(S, mu.transpose(1, 2))                                  # [P, d, C]
+    prior = torch.full_like(counts, 1.0 / n_classes) if balanced else counts / counts.sum(1, keepdim=True)
+    b = -0.5 * torch.einsum("pcd,pdc->pc", mu, Wt) + torch.log(prior.clamp(min=1e-300))
+    b = torch.where(counts > 0, b, torch.full_like(b, -1e9))
+    return Wt.numpy(), b.numpy()

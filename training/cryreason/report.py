@@ -123,7 +123,7 @@ def write_all(results, curves, out_dir):
                                            os.path.join(out_dir, f"curves_waveform_baseline_{p}.png"),
                                            f"raw-waveform CNN baseline, {p} protocol")
         pngs[f"confusion_{p}"] = _confusions(results["protocols"][p],
-                                             ["study_cnn_head", "waveform_cnn_baseline", "yamnet_pooled_logreg_balanced",
+                                             ["study_cnn_head", "waveform_cnn_baseline", "yamnet_pooled_lda_balanced",
                                               "nested_selected_linear"],
                                              os.path.join(out_dir, f"confusion_{p}.png"), f"{p} protocol")
         pngs[f"null_{p}"] = _nulls(results["protocols"][p], os.path.join(out_dir, f"permutation_{p}.png"),
@@ -144,8 +144,10 @@ def markdown(results) -> str:
              f"{results['patches_per_clip_histogram']} (index = patch count); sequences padded/cropped to "
              f"{results['sequence_length']} patches (zero rows at the end; pooled features ignore them).")
     L.append(f"Configuration: CNN epochs {cfg['cnn_epochs']}, waveform-CNN epochs {cfg['wave_epochs']}, "
-             f"permutations {cfg['n_perm']} (fast heads), CNN-head permutations {cfg['cnn_perm']}, grouped seeds "
-             f"{cfg['grouped_seeds']}, bootstrap resamples {cfg['n_boot']}.")
+             f"permutations {cfg['n_perm']} (fast heads; none for the CNN models), grouped seeds {cfg['grouped_seeds']} "
+             f"(CNN models: first {cfg['cnn_grouped_seeds']}; logistic regression: first {cfg['logreg_seeds']}), "
+             f"CNN weightings {cfg['cnn_variants']}, waveform baseline on {cfg['wave_protocols']}, "
+             f"bootstrap resamples {cfg['n_boot']}.")
     L.append("")
     L.append("Cells: mean ± std over test folds [95% bootstrap interval of the pooled out-of-fold predictions; "
              "grouped: resampling whole installs]. p: permutation p-value of the fold-mean macro-F1 / AUC "

@@ -36,37 +36,39 @@ class Config:
     cnn_epochs: int = 20
     wave_epochs: int = 20
     n_perm: int = 200                 # permutations for the fast heads (observed + n_perm label sets)
-    cnn_perm: int = 0                 # permutations for the study's CNN head (costly), grouped seed 0 only
     grouped_seeds: tuple = (0, 1, 2)
+    cnn_grouped_seeds: int = 1        # grouped seeds (of grouped_seeds) the CNN models run on
+    cnn_variants: tuple = ("none", "class", "balanced")   # weightings of the study head that run
+    wave_protocols: tuple = ("paper", "grouped")
+    logreg_seeds: int = 1             # grouped seeds the (slower) logistic-regression variant runs on
     n_boot: int = 1000
-    wave_grouped: bool = True         # run the raw-waveform baseline under the grouped protocol too
     nested: bool = True
-    lbfgs_iters: int = 60
+    lbfgs_iters: int = 40
 
 
 CONFIGS = {
     "full": Config("full"),
-    "small": Config("small", cnn_epochs=4, wave_epochs=2, n_perm=30, cnn_perm=0, grouped_seeds=(0,),
-                    n_boot=200, wave_grouped=False, nested=True, lbfgs_iters=30),
+    "small": Config("small", cnn_epochs=3, wave_epochs=1, n_perm=30, grouped_seeds=(0,), cnn_variants=("none",),
+                    wave_protocols=("paper",), n_boot=200, lbfgs_iters=25),
 }
 
 # fast linear variants, each scored on its own with its permutation null; the first is the shipped head
 LINEAR_VARIANTS = [
-    E.LinearSpec("yamnet_pooled_logreg_balanced", ("yamnet",), l2=10.0, balanced=True),
-    E.LinearSpec("yamnet_pooled_logreg_unweighted", ("yamnet",), l2=10.0, balanced=False),
-    E.LinearSpec("yamnet_patch_logreg_balanced_meanpool", ("yamnet",), l2=10.0, balanced=True, level="patch",
-                 max_dim=64),
-    E.LinearSpec("logmel_pooled_logreg_balanced", ("logmel",), l2=10.0, balanced=True),
-    E.LinearSpec("acoustic_logreg_balanced", ("acoustic",), l2=10.0, balanced=True),
-    E.LinearSpec("yamnet+acoustic_logreg_balanced", ("yamnet", "acoustic"), l2=10.0, balanced=True),
+    E.LinearSpec("yamnet_pooled_lda_balanced", ("yamnet",), "lda", shrinkage=0.5, balanced=True),
+    E.LinearSpec("yamnet_pooled_lda_prior", ("yamnet",), "lda", shrinkage=0.5, balanced=False),
+    E.LinearSpec("yamnet_patch_lda_balanced_meanpool", ("yamnet",), "lda", shrinkage=0.5, balanced=True,
+                 level="patch"),
+    E.LinearSpec("logmel_pooled_lda_balanced", ("logmel",), "lda", shrinkage=0.5, balanced=True),
+    E.LinearSpec("acoustic_lda_balanced", ("acoustic",), "lda", shrinkage=0.5, balanced=True),
+    E.LinearSpec("yamnet+acoustic_lda_balanced", ("yamnet", "acoustic"), "lda", shrinkage=0.5, balanced=True),
+    E.LinearSpec("yamnet_pooled_logreg_balanced", ("yamnet",), "logreg", l2=10.0, balanced=True),
 ]
 SHIPPED = LINEAR_VARIANTS[0]
-# the nested-selection grid: feature sets x regularisation, chosen inside each outer training fold
-NESTED_GRID = [E.LinearSpec(f"{'+'.join(fs)}_l2={l2:g}", fs, l2=l2, balanced=True)
+# the nested-selection grid: feature sets x shrinkage, chosen inside each outer training fold
+NESTED_GRID = [E.LinearSpec(f"{'+'.join(fs)}_lda_shrink={a:g}", fs, "lda", shrinkage=a, balanced=True)
                for fs in (("yamnet",), ("acoustic",), ("yamnet", "acoustic"), ("logmel",))
-               for l2 in (1.0, 10.0, 100.0)]
-CNN_VARIANTS = [("study_cnn_head", "none"), ("cnn_head_class_weighted", "class"),
-                ("cnn_head_balanced_sampling", "balanced")]
+               for a in (0.1, 0.5, 0.9)]
+CNN_VARIANTS = {"none": "study_cnn_head", "class": "cnn_head_class_weighted", "balanced": "cnn_head_balanced_sampling"}
 
 
 def log(msg):
@@ -112,18 +114,6 @@ def run_cnn(X, y, folds_per_seed, weighting, epochs, in_dim=None, waveform=False
             seconds += hist["seconds"]
         runs_per_seed.append(runs)
     return runs_per_seed, histories, seconds
-
-
-def run_cnn_permutation(X, y, folds, n_perm, epochs, seed=0):
-    """Permutation null for the study's CNN head (grouped, one seed): each label set trains 5 heads."""
-    rng = np.random.default_rng(seed)
-    runs = [(te, np.zeros((n_perm + 1, len(te), Mo.N_CLASSES))) for _, te in folds]
-    for fi, (tr, te) in enumerate(folds):
-        Y = E.permuted_label_sets(y, tr, n_perm, rng)
-        for p in range(n_perm + 1):
-            _, _, predict, _ = Mo.fit_torch(Mo.CryHead(X.shape[2]), X[tr], Y[p], epochs=epochs, seed=fi)
-            runs[fi][1][p] = predict(X[te])
-    return [runs]
 
 
 def main(argv=None):
@@ -189,31 +179,37 @@ def main(argv=None):
                "baselines": E.baselines(y, folds_per_seed), "variants": {}}
         gci = proto["groups_for_ci"]
         # study head and its CNN variants on YAMNet patch sequences
-        for vname, weighting in CNN_VARIANTS:
-            runs, hist, secs = run_cnn(X_seq, y, folds_per_seed, weighting, cfg.cnn_epochs, in_dim=1024)
+        cnn_folds = folds_per_seed[:cfg.cnn_grouped_seeds]
+        for weighting in cfg.cnn_variants:
+            vname = CNN_VARIANTS[weighting]
+            runs, hist, secs = run_cnn(X_seq, y, cnn_folds, weighting, cfg.cnn_epochs, in_dim=1024)
             entry, _ = summarize(y, gci, runs, cfg.n_boot)
             entry["train_seconds"] = secs
+            entry["folds_run"] = sum(len(f) for f in cnn_folds)
             res["variants"][vname] = entry
             curves[(pname, vname)] = hist
             log(f"{pname} {vname}: macro-F1 {entry['folds']['macro_f1']['mean']:.3f} "
                 f"AUC {entry['folds']['macro_auc']['mean']:.3f} ({secs:.0f} s)")
         # raw-waveform baseline CNN
-        if pname == "paper" or cfg.wave_grouped:
-            runs, hist, secs = run_cnn(W, y, folds_per_seed, "none", cfg.wave_epochs, waveform=True)
+        if pname in cfg.wave_protocols:
+            runs, hist, secs = run_cnn(W, y, cnn_folds, "none", cfg.wave_epochs, waveform=True)
             entry, _ = summarize(y, gci, runs, cfg.n_boot)
             entry["train_seconds"] = secs
+            entry["folds_run"] = sum(len(f) for f in cnn_folds)
             res["variants"]["waveform_cnn_baseline"] = entry
             curves[(pname, "waveform_cnn_baseline")] = hist
             log(f"{pname} waveform baseline: macro-F1 {entry['folds']['macro_f1']['mean']:.3f} ({secs:.0f} s)")
         # fast linear variants with permutation nulls
         for spec in LINEAR_VARIANTS:
             t = time.perf_counter()
+            fs = folds_per_seed[:cfg.logreg_seeds] if spec.model == "logreg" else folds_per_seed
             runs = [E.cv_linear(blocks, patch_blocks, spec, y, folds, n_perm=cfg.n_perm, seed=si, iters=cfg.lbfgs_iters)
-                    for si, folds in enumerate(folds_per_seed)]
+                    for si, folds in enumerate(fs)]
             entry, _ = summarize(y, gci, runs, cfg.n_boot)
             add_permutation(entry, y, runs)
             entry["train_seconds"] = time.perf_counter() - t
             entry["spec"] = asdict(spec)
+            entry["folds_run"] = sum(len(f) for f in fs)
             res["variants"][spec.name] = entry
             pm = entry["permutation"]
             log(f"{pname} {spec.name}: macro-F1 {pm['observed_macro_f1']:.3f} (p {pm['p_macro_f1']:.3f}) "
@@ -236,19 +232,6 @@ def main(argv=None):
             pm = entry["permutation"]
             log(f"grouped nested selection: macro-F1 {pm['observed_macro_f1']:.3f} (p {pm['p_macro_f1']:.3f}) "
                 f"AUC {pm['observed_macro_auc']:.3f} (p {pm['p_macro_auc']:.3f}); chose {entry['chosen_per_outer_fold']}")
-        if pname == "grouped" and cfg.cnn_perm > 0:
-            t = time.perf_counter()
-            runs = run_cnn_permutation(X_seq, y, folds_per_seed[0], cfg.cnn_perm, cfg.cnn_epochs)
-            f1, auc = E.null_scores(y, runs)
-            res["variants"]["study_cnn_head"]["permutation"] = {
-                "n_permutations": cfg.cnn_perm, "seeds": [int(cfg.grouped_seeds[0])],
-                "statistic": "mean over the 5 folds of grouped seed 0",
-                "observed_macro_f1": float(f1[0]), "observed_macro_auc": float(auc[0]),
-                "p_macro_f1": E.permutation_p(f1[0], f1[1:]), "p_macro_auc": E.permutation_p(auc[0], auc[1:]),
-                "null_macro_f1": f1[1:].tolist(), "null_macro_auc": auc[1:].tolist(),
-                "seconds": time.perf_counter() - t}
-            log(f"CNN head permutation ({cfg.cnn_perm}): p F1 "
-                f"{res['variants']['study_cnn_head']['permutation']['p_macro_f1']:.3f} ({time.perf_counter() - t:.0f} s)")
         results["protocols"][pname] = res
 
     # ---- export, plots, report
