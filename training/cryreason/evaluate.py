@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import torch
 
 from . import metrics as M
 from . import splits as S
-from .models import Standardizer, fit_lda_batched, fit_softmax_batched, predict_softmax_batched, N_CLASSES
+from .models import CryHead, Standardizer, WaveformCNN, fit_torch, fit_lda_batched, fit_softmax_batched, predict_softmax_batched, N_CLASSES
 
 
 @dataclass(frozen=True)
@@ -196,3 +197,26 @@ def baselines(y, folds_per_seed):
             hungry.append(M.classification_metrics(y[te], proba, pred))
             prior.append(M.prior_guess_metrics(y[te], y[tr], N_CLASSES, n_draws=100, seed=fi))
     return {"always_hungry": M.summarize_folds(hungry), "prior_guessing": M.summarize_folds(prior)}
+
+
+def cv_cnn(X, y, folds_per_seed, weighting, epochs, in_dim=None, waveform=False, seed=0):
+    """Trains a CNN (the study head on [N, 14, D] sequences, or the waveform baseline) per fold: (runs per seed with
+    probabilities [1, n_test, C], training histories, training seconds)."""
+    runs_per_seed, histories, seconds = [], [], 0.0
+    for si, folds in enumerate(folds_per_seed):
+        runs = []
+        for fi, (tr, te) in enumerate(folds):
+            model = WaveformCNN() if waveform else CryHead(in_dim)
+            _, hist, predict, _ = fit_torch(model, X[tr], y[tr], X[te], y[te], epochs=epochs,
+                                            weighting=weighting, seed=seed + 100 * si + fi)
+            runs.append((te, predict(X[te])[None]))
+            histories.append(hist)
+            seconds += hist["seconds"]
+        runs_per_seed.append(runs)
+    return runs_per_seed, histories, seconds
+
+
+def cnn_job(X, y, folds_per_seed, weighting, epochs, waveform, threads):
+    """Runs in a worker process (spawned) so that the CNN trainings overlap the fast heads."""
+    torch.set_num_threads(threads)
+    return cv_cnn(X, y, folds_per_seed, weighting, epochs, in_dim=None if waveform else X.shape[2], waveform=waveform)

@@ -38,14 +38,9 @@ def binary_auc(y: np.ndarray, score: np.ndarray) -> float:
     n_pos, n_neg = y.sum(), (~y).sum()
     if n_pos == 0 or n_neg == 0:
         return float("nan")
-    order = np.argsort(s, kind="mergesort")
-    ranks = np.empty(len(s))
-    sorted_s = s[order]
-    # average ranks over ties (1-based)
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_s) != 0) + 1]
-    ends = np.r_[starts[1:], len(s)]
-    for a, b in zip(starts, ends):
-        ranks[order[a:b]] = 0.5 * (a + 1 + b)
+    srt = np.sort(s)
+    # average 1-based rank of each value over its ties: (first + last) / 2 with first = left + 1, last = right
+    ranks = 0.5 * (np.searchsorted(srt, s, "left") + 1 + np.searchsorted(srt, s, "right"))
     return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 

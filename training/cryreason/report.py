@@ -145,7 +145,8 @@ def markdown(results) -> str:
              f"{results['sequence_length']} patches (zero rows at the end; pooled features ignore them).")
     L.append(f"Configuration: CNN epochs {cfg['cnn_epochs']}, waveform-CNN epochs {cfg['wave_epochs']}, "
              f"permutations {cfg['n_perm']} (fast heads; none for the CNN models), grouped seeds {cfg['grouped_seeds']} "
-             f"(CNN models: first {cfg['cnn_grouped_seeds']}; logistic regression: first {cfg['logreg_seeds']}), "
+             f"(study head and its variants: first {cfg['cnn_grouped_seeds']}; waveform baseline: first "
+             f"{cfg['wave_grouped_seeds']}; logistic regression: first {cfg['logreg_seeds']}), "
              f"CNN weightings {cfg['cnn_variants']}, waveform baseline on {cfg['wave_protocols']}, "
              f"bootstrap resamples {cfg['n_boot']}.")
     L.append("")

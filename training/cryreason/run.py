@@ -37,10 +37,12 @@ class Config:
     wave_epochs: int = 20
     n_perm: int = 200                 # permutations for the fast heads (observed + n_perm label sets)
     grouped_seeds: tuple = (0, 1, 2)
-    cnn_grouped_seeds: int = 1        # grouped seeds (of grouped_seeds) the CNN models run on
+    cnn_grouped_seeds: int = 3        # grouped seeds (of grouped_seeds) the study head and its variants run on
+    wave_grouped_seeds: int = 1       # grouped seeds the raw-waveform baseline runs on (it costs ~8x the head)
     cnn_variants: tuple = ("none", "class", "balanced")   # weightings of the study head that run
+    cnn_variant_protocols: tuple = ("paper", "grouped")   # protocols the weighted CNN variants run on
     wave_protocols: tuple = ("paper", "grouped")
-    logreg_seeds: int = 1             # grouped seeds the (slower) logistic-regression variant runs on
+    logreg_seeds: int = 3             # grouped seeds the (slower) logistic-regression variant runs on
     n_boot: int = 1000
     nested: bool = True
     lbfgs_iters: int = 40
@@ -48,8 +50,8 @@ class Config:
 
 CONFIGS = {
     "full": Config("full"),
-    "small": Config("small", cnn_epochs=3, wave_epochs=1, n_perm=30, grouped_seeds=(0,), cnn_variants=("none",),
-                    wave_protocols=("paper",), n_boot=200, lbfgs_iters=25),
+    "small": Config("small", cnn_epochs=3, wave_epochs=1, n_perm=30, grouped_seeds=(0,), cnn_grouped_seeds=1,
+                    cnn_variants=("none",), wave_protocols=("paper",), logreg_seeds=1, n_boot=200, lbfgs_iters=25),
 }
 
 # fast linear variants, each scored on its own with its permutation null; the first is the shipped head
@@ -99,21 +101,6 @@ def add_permutation(entry, y, runs_per_seed):
         "p_macro_f1": E.permutation_p(f1[0], f1[1:]), "p_macro_auc": E.permutation_p(auc[0], auc[1:]),
         "null_macro_f1": f1[1:].tolist(), "null_macro_auc": auc[1:].tolist(),
     }
-
-
-def run_cnn(X, y, folds_per_seed, weighting, epochs, in_dim=None, waveform=False, seed=0):
-    runs_per_seed, histories, seconds = [], [], 0.0
-    for si, folds in enumerate(folds_per_seed):
-        runs = []
-        for fi, (tr, te) in enumerate(folds):
-            model = Mo.WaveformCNN() if waveform else Mo.CryHead(in_dim)
-            _, hist, predict, _ = Mo.fit_torch(model, X[tr], y[tr], X[te], y[te], epochs=epochs,
-                                               weighting=weighting, seed=seed + 100 * si + fi)
-            runs.append((te, predict(X[te])[None]))
-            histories.append(hist)
-            seconds += hist["seconds"]
-        runs_per_seed.append(runs)
-    return runs_per_seed, histories, seconds
 
 
 def main(argv=None):
@@ -173,32 +160,30 @@ def main(argv=None):
                "class_counts": np.bincount(y).tolist(), "patches_per_clip_histogram": n_patches,
                "sequence_length": F.SEQ_LEN, "protocols": {}}
     curves = {}
+    # CNN trainings (the study head, its weighted variants, the waveform baseline) go to a worker process
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"))
+    cnn_jobs = {}
+    for weighting in cfg.cnn_variants:
+        for pname, proto in protocols.items():
+            if weighting != "none" and pname not in cfg.cnn_variant_protocols:
+                continue
+            folds = proto["folds"][:cfg.cnn_grouped_seeds]
+            cnn_jobs[(pname, CNN_VARIANTS[weighting])] = (folds, pool.submit(
+                E.cnn_job, X_seq, y, folds, weighting, cfg.cnn_epochs, False, 1))
+        if weighting == "none":
+            for pname in cfg.wave_protocols:
+                folds = protocols[pname]["folds"][:cfg.wave_grouped_seeds]
+                cnn_jobs[(pname, "waveform_cnn_baseline")] = (folds, pool.submit(
+                    E.cnn_job, W, y, folds, "none", cfg.wave_epochs, True, 1))
+    torch.set_num_threads(1)
     for pname, proto in protocols.items():
         folds_per_seed = proto["folds"]
         res = {"description": proto["description"], "n_folds": sum(len(f) for f in folds_per_seed),
                "baselines": E.baselines(y, folds_per_seed), "variants": {}}
         gci = proto["groups_for_ci"]
-        # study head and its CNN variants on YAMNet patch sequences
-        cnn_folds = folds_per_seed[:cfg.cnn_grouped_seeds]
-        for weighting in cfg.cnn_variants:
-            vname = CNN_VARIANTS[weighting]
-            runs, hist, secs = run_cnn(X_seq, y, cnn_folds, weighting, cfg.cnn_epochs, in_dim=1024)
-            entry, _ = summarize(y, gci, runs, cfg.n_boot)
-            entry["train_seconds"] = secs
-            entry["folds_run"] = sum(len(f) for f in cnn_folds)
-            res["variants"][vname] = entry
-            curves[(pname, vname)] = hist
-            log(f"{pname} {vname}: macro-F1 {entry['folds']['macro_f1']['mean']:.3f} "
-                f"AUC {entry['folds']['macro_auc']['mean']:.3f} ({secs:.0f} s)")
-        # raw-waveform baseline CNN
-        if pname in cfg.wave_protocols:
-            runs, hist, secs = run_cnn(W, y, cnn_folds, "none", cfg.wave_epochs, waveform=True)
-            entry, _ = summarize(y, gci, runs, cfg.n_boot)
-            entry["train_seconds"] = secs
-            entry["folds_run"] = sum(len(f) for f in cnn_folds)
-            res["variants"]["waveform_cnn_baseline"] = entry
-            curves[(pname, "waveform_cnn_baseline")] = hist
-            log(f"{pname} waveform baseline: macro-F1 {entry['folds']['macro_f1']['mean']:.3f} ({secs:.0f} s)")
         # fast linear variants with permutation nulls
         for spec in LINEAR_VARIANTS:
             t = time.perf_counter()
@@ -233,6 +218,18 @@ def main(argv=None):
             log(f"grouped nested selection: macro-F1 {pm['observed_macro_f1']:.3f} (p {pm['p_macro_f1']:.3f}) "
                 f"AUC {pm['observed_macro_auc']:.3f} (p {pm['p_macro_auc']:.3f}); chose {entry['chosen_per_outer_fold']}")
         results["protocols"][pname] = res
+
+    for (pname, vname), (folds, fut) in cnn_jobs.items():
+        runs, hist, secs = fut.result()
+        entry, _ = summarize(y, protocols[pname]["groups_for_ci"], runs, cfg.n_boot)
+        entry["train_seconds"] = secs
+        entry["folds_run"] = sum(len(f) for f in folds)
+        entry["epochs"] = cfg.wave_epochs if vname == "waveform_cnn_baseline" else cfg.cnn_epochs
+        results["protocols"][pname]["variants"] = {vname: entry, **results["protocols"][pname]["variants"]}
+        curves[(pname, vname)] = hist
+        log(f"{pname} {vname}: macro-F1 {entry['folds']['macro_f1']['mean']:.3f} "
+            f"AUC {entry['folds']['macro_auc']['mean']:.3f} ({secs:.0f} s training, {entry['folds_run']} folds)")
+    pool.shutdown()
 
     # ---- export, plots, report
     from . import export, report
