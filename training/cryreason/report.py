@@ -57,7 +57,7 @@ def _confusions(res, variants, path, title):
         ax.set_title(name.replace("_", " "), fontsize=9)
     axes[0].set_ylabel("true")
     fig.suptitle(title + " (counts summed over test folds; colour = row share)", fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.02, 1, 0.97))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return os.path.basename(path)
@@ -77,7 +77,7 @@ def _nulls(res, path, title):
             ax.set_title(f"{name.replace('_', ' ')}: {lab} (null of {pm['n_permutations']})", fontsize=8)
             ax.legend(fontsize=7)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return os.path.basename(path)
@@ -98,7 +98,8 @@ def _summary_plot(results, path):
         ax.axvline(base["always_hungry"][key]["mean"], color="k", ls="--", lw=1, label="always hungry (grouped)")
         ax.axvline(base["prior_guessing"][key]["mean"], color="0.5", ls=":", lw=1, label="prior guessing (grouped)")
         ax.set_yticks(range(len(ylab)), ylab if key == "macro_f1" else [""] * len(ylab), fontsize=7)
-        ax.set_xlabel(lab + " (fold mean, 95% bootstrap interval of pooled predictions)")
+        ax.set_xlabel(lab)
+        ax.set_title(f"{lab}: fold mean, bar = 95% bootstrap interval", fontsize=9)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     fig.tight_layout()
@@ -110,7 +111,8 @@ def _summary_plot(results, path):
 def _fmt(v, key):
     f = v["folds"][key]
     lo, hi = v["bootstrap95"][key]
-    return f"{f['mean']:.3f} ± {f['std']:.3f} [{lo:.3f}, {hi:.3f}]"
+    sd = f" ± {f['std']:.3f}" if len(v.get("fold_metrics", [])) > 1 else ""
+    return f"{f['mean']:.3f}{sd} [{lo:.3f}, {hi:.3f}]"
 
 
 def write_all(results, curves, out_dir):
