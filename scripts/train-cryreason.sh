@@ -17,8 +17,8 @@ done
 ARTIFACTS=${INFANTCRY_ARTIFACTS:-$ROOT/artifacts}
 PYTHON=/usr/bin/python3
 export INFANTCRY_ROOT=$ROOT INFANTCRY_ASSETS=$ASSETS INFANTCRY_ARTIFACTS=$ARTIFACTS
-# YAMNet embeddings of the corpus come from the yamnet set-up step when it has run
-if [ -f "$ROOT/scripts/setup.d/20-yamnet.sh" ]; then bash "$ROOT/scripts/setup.d/20-yamnet.sh"; fi
+# YAMNet embeddings of the corpus: artifacts/models/yamnet_embeddings/donateacry.npz from scripts/setup.d/20-yamnet.sh
+# when the set-up has run (checked against a fresh embedding), else computed here and cached in artifacts/cache/.
 start=$(date +%s)
 (cd "$ROOT/training" && "$PYTHON" -W ignore -m cryreason.run --config full --assets "$ASSETS" --artifacts "$ARTIFACTS")
 (cd "$ROOT/training" && cat cryreason/*.py yamnet/*.py infantcry_ref/*.py 2>/dev/null; echo "config=full") \
