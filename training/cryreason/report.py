@@ -115,8 +115,33 @@ def _fmt(v, key):
     return f"{f['mean']:.3f}{sd} [{lo:.3f}, {hi:.3f}]"
 
 
+def holm(pvals: dict) -> dict:
+    """Holm-Bonferroni adjusted p-values (family = the dict's entries)."""
+    items = sorted(pvals.items(), key=lambda kv: kv[1])
+    m, out, run = len(items), {}, 0.0
+    for i, (k, p) in enumerate(items):
+        run = max(run, min(1.0, (m - i) * p))
+        out[k] = run
+    return out
+
+
+def add_multiplicity(results):
+    """Per protocol, Holm-adjusts the permutation p-values over every variant that has one (the family of tests we
+    ran), and flags whether each variant's fold-mean macro-F1 beats always-hungry's."""
+    for res in results["protocols"].values():
+        base = res["baselines"]["always_hungry"]["macro_f1"]["mean"]
+        tested = {k: v["permutation"] for k, v in res["variants"].items() if "permutation" in v}
+        for key in ("p_macro_f1", "p_macro_auc"):
+            adj = holm({k: pm[key] for k, pm in tested.items()})
+            for k, pm in tested.items():
+                pm["holm_" + key] = adj[k]
+        for v in res["variants"].values():
+            v["beats_always_hungry_macro_f1"] = bool(v["folds"]["macro_f1"]["mean"] > base)
+
+
 def write_all(results, curves, out_dir):
     os.makedirs(out_dir, exist_ok=True)
+    add_multiplicity(results)
     pngs = {}
     for p in results["protocols"]:
         pngs[f"curves_study_{p}"] = _curves(curves, p, "study_cnn_head", os.path.join(out_dir, f"curves_study_head_{p}.png"),
@@ -152,28 +177,51 @@ def markdown(results) -> str:
              f"CNN weightings {cfg['cnn_variants']}, waveform baseline on {cfg['wave_protocols']}, "
              f"bootstrap resamples {cfg['n_boot']}.")
     L.append("")
+    L.append("Holm p: the permutation p-values Holm-adjusted over every variant tested under that protocol (we tried "
+             "several; a nominal p < 0.05 among them is expected by chance alone).")
+    L.append("")
     L.append("Cells: mean ± std over test folds [95% bootstrap interval of the pooled out-of-fold predictions; "
              "grouped: resampling whole installs]. p: permutation p-value of the fold-mean macro-F1 / AUC "
              "(training labels shuffled inside each training fold).")
     for pname, res in results["protocols"].items():
         L += ["", f"## Protocol `{pname}`: {res['description']} ({res['n_folds']} test folds)", "",
-              "| model | accuracy | macro-F1 | macro AUC | macro recall | p (F1) | p (AUC) | per-class recall (mean) |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| model | accuracy | macro-F1 | macro AUC | macro recall | p (F1) | p (AUC) | Holm p (F1 / AUC) | "
+              "per-class recall (mean) |",
+              "|---|---|---|---|---|---|---|---|---|"]
         for bname, b in res["baselines"].items():
             L.append(f"| *{bname}* | {b['accuracy']['mean']:.3f} | {b['macro_f1']['mean']:.3f} ± {b['macro_f1']['std']:.3f} "
-                     f"| {b['macro_auc']['mean']:.3f} | {b['macro_recall']['mean']:.3f} | | | "
+                     f"| {b['macro_auc']['mean']:.3f} | {b['macro_recall']['mean']:.3f} | | | | "
                      f"{', '.join(f'{r:.2f}' for r in b['per_class_recall']['mean'])} |")
         for vname, v in res["variants"].items():
             pm = v.get("permutation")
             pf = f"{pm['p_macro_f1']:.3f} (n={pm['n_permutations']})" if pm else "not run"
             pa = f"{pm['p_macro_auc']:.3f}" if pm else ""
+            ph = f"{pm['holm_p_macro_f1']:.3f} / {pm['holm_p_macro_auc']:.3f}" if pm and "holm_p_macro_f1" in pm else ""
             L.append(f"| {vname} | {_fmt(v, 'accuracy')} | {_fmt(v, 'macro_f1')} | {_fmt(v, 'macro_auc')} | "
-                     f"{v['folds']['macro_recall']['mean']:.3f} | {pf} | {pa} | "
+                     f"{v['folds']['macro_recall']['mean']:.3f} | {pf} | {pa} | {ph} | "
                      f"{', '.join(f'{r:.2f}' for r in v['folds']['per_class_recall']['mean'])} |")
         if "nested_selected_linear" in res["variants"]:
             L.append("")
             L.append("Nested selection chose per outer fold: "
                      + ", ".join(res["variants"]["nested_selected_linear"]["chosen_per_outer_fold"]))
+    L += ["", "## Verdict (computed from the table)", ""]
+    for pname, res in results["protocols"].items():
+        base = res["baselines"]["always_hungry"]["macro_f1"]["mean"]
+        nominal, survive = [], []
+        for vname, v in res["variants"].items():
+            pm = v.get("permutation")
+            if not pm:
+                continue
+            if min(pm["p_macro_f1"], pm["p_macro_auc"]) < 0.05:
+                nominal.append(f"{vname} (F1 {pm['observed_macro_f1']:.3f} p {pm['p_macro_f1']:.3f}; AUC "
+                               f"{pm['observed_macro_auc']:.3f} p {pm['p_macro_auc']:.3f}; "
+                               f"{'above' if v['beats_always_hungry_macro_f1'] else 'not above'} always-hungry F1 "
+                               f"{base:.3f})")
+            if min(pm.get("holm_p_macro_f1", 1), pm.get("holm_p_macro_auc", 1)) < 0.05:
+                survive.append(vname)
+        L.append(f"- `{pname}`: nominal p < 0.05: {'; '.join(nominal) if nominal else 'none'}. "
+                 f"After Holm over the {sum('permutation' in v for v in res['variants'].values())} tested variants: "
+                 f"{', '.join(survive) if survive else 'none'}.")
     L.append("")
     L.append("## Figures")
     for k, v in results.get("pngs", {}).items():
