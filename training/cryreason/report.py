@@ -41,7 +41,7 @@ def _curves(curves, protocol, variant, path, title):
 
 def _confusions(res, variants, path, title):
     vs = [v for v in variants if v in res["variants"]]
-    fig, axes = plt.subplots(1, len(vs) + 1, figsize=(3.6 * (len(vs) + 1), 3.9))
+    fig, axes = plt.subplots(1, len(vs) + 1, figsize=(3.6 * (len(vs) + 1), 4.2))
     mats = [("always hungry", np.array(res["baselines"]["always_hungry"]["confusion_matrix_sum"]))]
     mats = [(v, np.array(res["variants"][v]["folds"]["confusion_matrix_sum"])) for v in vs] + mats
     for ax, (name, cm) in zip(axes, mats):
@@ -139,6 +139,19 @@ def add_multiplicity(results):
             v["beats_always_hungry_macro_f1"] = bool(v["folds"]["macro_f1"]["mean"] > base)
 
 
+def rewrite_markdown(out_dir):
+    """Rewrites report.md from metrics.json (and cnn_permutation.json when present) without recomputing anything."""
+    with open(os.path.join(out_dir, "metrics.json")) as f:
+        results = json.load(f)
+    extra = os.path.join(out_dir, "cnn_permutation.json")
+    if os.path.exists(extra):
+        with open(extra) as f:
+            results["cnn_permutation"] = {k: v for k, v in json.load(f).items() if not k.startswith("null")}
+    add_multiplicity(results)
+    with open(os.path.join(out_dir, "report.md"), "w") as f:
+        f.write(markdown(results))
+
+
 def write_all(results, curves, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     add_multiplicity(results)
@@ -207,6 +220,7 @@ def markdown(results) -> str:
     L += ["", "## Verdict (computed from the table)", ""]
     for pname, res in results["protocols"].items():
         base = res["baselines"]["always_hungry"]["macro_f1"]["mean"]
+        prior = res["baselines"]["prior_guessing"]["macro_f1"]["mean"]
         nominal, survive = [], []
         for vname, v in res["variants"].items():
             pm = v.get("permutation")
@@ -216,16 +230,25 @@ def markdown(results) -> str:
                 nominal.append(f"{vname} (F1 {pm['observed_macro_f1']:.3f} p {pm['p_macro_f1']:.3f}; AUC "
                                f"{pm['observed_macro_auc']:.3f} p {pm['p_macro_auc']:.3f}; "
                                f"{'above' if v['beats_always_hungry_macro_f1'] else 'not above'} always-hungry F1 "
-                               f"{base:.3f})")
+                               f"{base:.3f}, {'above' if pm['observed_macro_f1'] > prior else 'not above'} "
+                               f"prior-guessing F1 {prior:.3f})")
             if min(pm.get("holm_p_macro_f1", 1), pm.get("holm_p_macro_auc", 1)) < 0.05:
                 survive.append(vname)
         L.append(f"- `{pname}`: nominal p < 0.05: {'; '.join(nominal) if nominal else 'none'}. "
                  f"After Holm over the {sum('permutation' in v for v in res['variants'].values())} tested variants: "
                  f"{', '.join(survive) if survive else 'none'}.")
+    cnn = results.get("cnn_permutation")
+    if cnn:
+        L.append(f"- Study CNN head, permutation test run separately (`python -m cryreason.cnn_permutation`): "
+                 f"{cnn['protocol']}, {cnn['epochs']} epochs, {cnn['n_permutations']} permutations "
+                 f"({cnn['seconds_per_head']:.1f} s per head): macro-F1 {cnn['observed_macro_f1']:.3f} "
+                 f"(p {cnn['p_macro_f1']:.3f}), AUC {cnn['observed_macro_auc']:.3f} (p {cnn['p_macro_auc']:.3f}).")
     L.append("")
     L.append("## Figures")
     for k, v in results.get("pngs", {}).items():
         L.append(f"- {k}: ![{k}]({v})")
+    if cnn:
+        L.append("- cnn_permutation: ![cnn_permutation](cnn_permutation.png)")
     ex = results.get("export", {})
     if ex:
         r = ex["reliability"]
