@@ -33,7 +33,7 @@ if up_to_date; then
   log "artifacts/models/yamnet.* up to date"
   exit 0
 fi
-log "importing YAMNet from $ASSETS/models/yamnet/yamnet.tflite (about 10 minutes: 457 clips to resample and score)"
+log "importing YAMNet from $ASSETS/models/yamnet/yamnet.tflite (457 clips to resample, embed and score: a few minutes on an idle 2-core machine)"
 start=$(date +%s)
 (cd "$ROOT/training" && "$PYTHON" -W ignore -m yamnet.import_yamnet --assets "$ASSETS" --artifacts "$ARTIFACTS")
 log "done in $(( $(date +%s) - start )) s"

@@ -102,6 +102,20 @@ class Chain(nn.Module):
 CHAIN_DEPTH = 200
 
 
+class ManyTensors(nn.Module):
+    """MANY_TENSORS inputs and as many outputs (y_i = x_i + sum of all x): more tensors than a session keeps on the
+    stack, to exercise the heap path of Run."""
+
+    def forward(self, *xs):
+        total = xs[0]
+        for x in xs[1:]:
+            total = total + x
+        return tuple(x + total for x in xs)
+
+
+MANY_TENSORS = 18
+
+
 def save(array, path):
     dtype = np.dtype("<f4") if array.dtype == np.float32 else np.dtype("<i8")
     np.ascontiguousarray(array.astype(dtype)).tofile(path)
@@ -164,6 +178,8 @@ def main(argv=None):
                dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}),
         export(args.out, "chain", Chain(CHAIN_DEPTH), [randn(2, 64)], ["x"], ["y"],
                dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}),
+        export(args.out, "many", ManyTensors(), [randn(1, 2) for _ in range(MANY_TENSORS)],
+               [f"x{i}" for i in range(MANY_TENSORS)], [f"y{i}" for i in range(MANY_TENSORS)]),
     ]
     manifest = {
         "generator": "training/onnx_fixtures/make_tiny_models.py",

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace InfantCry.Audio.Features;
 
 /// <summary>
@@ -12,7 +16,11 @@ internal sealed class MelFilterbank
     private readonly int[] _start;
     private readonly int[] _count;
     private readonly int[] _offset;
+    private readonly int[] _stride;
     private readonly float[] _weights;
+
+    /// <summary>Rows are padded with zero weights to a multiple of this many floats (one Vector256).</summary>
+    public const int RowAlignment = 8;
 
     public MelFilterbank(int bands, int spectrumBins, double sampleRate, double lowerHz, double upperHz)
     {
@@ -28,6 +36,7 @@ internal sealed class MelFilterbank
         _start = new int[bands];
         _count = new int[bands];
         _offset = new int[bands];
+        _stride = new int[bands];
         var weights = new List<float>();
         for (int b = 0; b < bands; b++)
         {
@@ -58,6 +67,14 @@ internal sealed class MelFilterbank
             _count[b] = first < 0 ? 0 : last - first + 1;
             _offset[b] = weights.Count;
             weights.AddRange(row.GetRange(0, _count[b]));
+            int padded = (_count[b] + RowAlignment - 1) / RowAlignment * RowAlignment;
+            for (int i = _count[b]; i < padded; i++)
+            {
+                weights.Add(0f);   // rows padded with zeros to whole vectors: no tail loop
+            }
+
+            _stride[b] = padded;
+            NonZeroCount += _count[b];
         }
 
         _weights = [.. weights];
@@ -82,8 +99,11 @@ internal sealed class MelFilterbank
     /// <summary>Highest FFT bin any band uses.</summary>
     public int LastBin { get; }
 
-    /// <summary>Stored (non-zero) weights.</summary>
-    public int NonZeroCount => _weights.Length;
+    /// <summary>Non-zero weights (the stored rows add zero padding).</summary>
+    public int NonZeroCount { get; }
+
+    /// <summary>Magnitudes <see cref="Apply"/> reads: bins FirstBin..LastBin plus room for the padding of the last rows.</summary>
+    public int InputLength => LastBin - FirstBin + 1 + RowAlignment;
 
     /// <summary>HTK mel: 1127 ln(1 + f / 700).</summary>
     public static double HzToMel(double hz) => 1127.0 * Math.Log(1.0 + (hz / 700.0));
@@ -96,22 +116,41 @@ internal sealed class MelFilterbank
     }
 
     /// <summary>mel[b] = sum_k weight[b, k] · magnitude[k - <see cref="FirstBin"/>].</summary>
-    /// <param name="magnitude">Magnitudes of bins FirstBin..LastBin.</param>
+    /// <param name="magnitude"><see cref="InputLength"/> values: magnitudes of bins FirstBin..LastBin, then anything finite (zeros).</param>
     /// <param name="mel">Receives <see cref="Bands"/> values.</param>
     public void Apply(ReadOnlySpan<float> magnitude, Span<float> mel)
     {
         ReadOnlySpan<float> weights = _weights;
+        ref float pw = ref MemoryMarshal.GetReference(weights);
+        ref float px = ref MemoryMarshal.GetReference(magnitude);
+        if (magnitude.Length < InputLength)
+        {
+            throw new ArgumentException($"Need {InputLength} magnitudes.", nameof(magnitude));
+        }
+
         for (int b = 0; b < _start.Length; b++)
         {
-            ReadOnlySpan<float> w = weights.Slice(_offset[b], _count[b]);
-            ReadOnlySpan<float> x = magnitude.Slice(_start[b] - FirstBin, w.Length);
-            float sum = 0f;
-            for (int i = 0; i < w.Length; i++)
+            int offset = _offset[b], start = _start[b] - FirstBin, stride = _stride[b];
+            if (Vector256.IsHardwareAccelerated)
             {
-                sum += w[i] * x[i];
-            }
+                var acc = Vector256<float>.Zero;
+                for (int i = 0; i < stride; i += RowAlignment)
+                {
+                    acc += Vector256.LoadUnsafe(ref pw, (nuint)(offset + i)) * Vector256.LoadUnsafe(ref px, (nuint)(start + i));
+                }
 
-            mel[b] = sum;
+                mel[b] = Vector256.Sum(acc);
+            }
+            else
+            {
+                float sum = 0f;
+                for (int i = 0; i < stride; i++)
+                {
+                    sum += Unsafe.Add(ref pw, offset + i) * Unsafe.Add(ref px, start + i);
+                }
+
+                mel[b] = sum;
+            }
         }
     }
 }

@@ -202,19 +202,63 @@ internal sealed class RealFft
     private void Split(ReadOnlySpan<float> re, ReadOnlySpan<float> im, int firstBin, Span<float> magnitude)
     {
         int m = _half;
-        for (int i = 0; i < magnitude.Length; i++)
+        int i = 0;
+        int count = magnitude.Length;
+        if (Vector256.IsHardwareAccelerated)
         {
-            int k = firstBin + i;
-            int j = k == 0 ? 0 : m - k;              // Z[m] = Z[0]
-            int kk = k == m ? 0 : k;
-            float ar = re[kk], ai = im[kk], cr = re[j], ci = im[j];
-            float er = 0.5f * (ar + cr), ei = 0.5f * (ai - ci);
-            float or = 0.5f * (ar - cr), oi = 0.5f * (ai + ci);
-            float wr = _splitRe[k], wi = _splitIm[k];
-            float xr = er + ((wr * oi) + (wi * or));
-            float xi = ei - ((wr * or) - (wi * oi));
-            magnitude[i] = MathF.Sqrt((xr * xr) + (xi * xi));
+            // Bins k..k+7 pair with Z[m-k-7..m-k] reversed; valid while 1 <= k and k + 7 <= m - 1.
+            int start = firstBin == 0 ? 1 : 0;
+            for (int j = 0; j < start && j < count; j++)
+            {
+                magnitude[j] = SplitBin(re, im, firstBin + j);
+            }
+
+            i = start;
+            ref float pr = ref MemoryMarshal.GetReference(re);
+            ref float pi = ref MemoryMarshal.GetReference(im);
+            ref float wr0 = ref _splitRe[0];
+            ref float wi0 = ref _splitIm[0];
+            ref float mag = ref MemoryMarshal.GetReference(magnitude);
+            var reverse = Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0);
+            var half = Vector256.Create(0.5f);
+            for (; i + Vector256<float>.Count <= count && firstBin + i + Vector256<float>.Count <= m; i += Vector256<float>.Count)
+            {
+                int k = firstBin + i;
+                var ar = Vector256.LoadUnsafe(ref pr, (nuint)k);
+                var ai = Vector256.LoadUnsafe(ref pi, (nuint)k);
+                var cr = Vector256.Shuffle(Vector256.LoadUnsafe(ref pr, (nuint)(m - k - 7)), reverse);
+                var ci = Vector256.Shuffle(Vector256.LoadUnsafe(ref pi, (nuint)(m - k - 7)), reverse);
+                var er = half * (ar + cr);
+                var ei = half * (ai - ci);
+                var or = half * (ar - cr);
+                var oi = half * (ai + ci);
+                var wr = Vector256.LoadUnsafe(ref wr0, (nuint)k);
+                var wi = Vector256.LoadUnsafe(ref wi0, (nuint)k);
+                var xr = er + ((wr * oi) + (wi * or));
+                var xi = ei - ((wr * or) - (wi * oi));
+                Vector256.Sqrt((xr * xr) + (xi * xi)).StoreUnsafe(ref mag, (nuint)i);
+            }
         }
+
+        for (; i < count; i++)
+        {
+            magnitude[i] = SplitBin(re, im, firstBin + i);
+        }
+    }
+
+    /// <summary>|X[k]| from the half-length transform Z: X[k] = (Z[k] + conj Z[m-k])/2 - i w^k (Z[k] - conj Z[m-k])/2.</summary>
+    private float SplitBin(ReadOnlySpan<float> re, ReadOnlySpan<float> im, int k)
+    {
+        int m = _half;
+        int j = k == 0 ? 0 : m - k;              // Z[m] = Z[0]
+        int kk = k == m ? 0 : k;
+        float ar = re[kk], ai = im[kk], cr = re[j], ci = im[j];
+        float er = 0.5f * (ar + cr), ei = 0.5f * (ai - ci);
+        float or = 0.5f * (ar - cr), oi = 0.5f * (ai + ci);
+        float wr = _splitRe[k], wi = _splitIm[k];
+        float xr = er + ((wr * oi) + (wi * or));
+        float xi = ei - ((wr * or) - (wi * oi));
+        return MathF.Sqrt((xr * xr) + (xi * xi));
     }
 
     private static uint ReverseBits(uint v)

@@ -154,7 +154,7 @@ public sealed class YamnetFrontend
     /// <param name="samples16k">16 kHz mono samples (any length).</param>
     /// <param name="destination">At least <see cref="GetPatchCount"/>(samples16k.Length) · <see cref="PatchLength"/> floats; receives [N, 96, 64].</param>
     /// <returns>The number of patches written.</returns>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short or overlaps <paramref name="samples16k"/>.</exception>
     public int ComputePatches(ReadOnlySpan<float> samples16k, Span<float> destination)
     {
         int count = GetPatchCount(samples16k.Length);
@@ -162,6 +162,8 @@ public sealed class YamnetFrontend
         {
             throw new ArgumentException($"Destination has {destination.Length} floats; {count} patches of {PatchFrames}x{MelBands} need {(long)count * PatchLength}.", nameof(destination));
         }
+
+        ThrowIfOverlapping(samples16k, destination);
 
         for (int p = 0; p < count; p++)
         {
@@ -187,7 +189,7 @@ public sealed class YamnetFrontend
     /// <param name="samples16k">16 kHz mono samples.</param>
     /// <param name="destination">At least <see cref="GetFrameCount"/>(samples16k.Length) · 64 floats; receives [frames, 64].</param>
     /// <returns>The number of frames written.</returns>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short or overlaps <paramref name="samples16k"/>.</exception>
     public int ComputeLogMel(ReadOnlySpan<float> samples16k, Span<float> destination)
     {
         int frames = GetFrameCount(samples16k.Length);
@@ -195,6 +197,8 @@ public sealed class YamnetFrontend
         {
             throw new ArgumentException($"Destination has {destination.Length} floats; {frames} frames of {MelBands} bands need {(long)frames * MelBands}.", nameof(destination));
         }
+
+        ThrowIfOverlapping(samples16k, destination);
 
         for (int f = 0; f < frames; f++)
         {
@@ -233,13 +237,23 @@ public sealed class YamnetFrontend
         }
 
         Span<float> scratch = stackalloc float[FftLength];
-        Span<float> magnitude = stackalloc float[SpectrumBins];
-        magnitude = magnitude[..(_mel.LastBin - _mel.FirstBin + 1)];
-        _fft.Magnitude(frame, _window, scratch, _mel.FirstBin, magnitude);
+        Span<float> magnitude = stackalloc float[SpectrumBins + MelFilterbank.RowAlignment];
+        magnitude = magnitude[.._mel.InputLength];
+        int bins = _mel.LastBin - _mel.FirstBin + 1;
+        _fft.Magnitude(frame, _window, scratch, _mel.FirstBin, magnitude[..bins]);
+        magnitude[bins..].Clear();
         Span<float> mel = logMel[..MelBands];
         _mel.Apply(magnitude, mel);
         TensorPrimitives.Add(mel, LogOffset, mel);
         TensorPrimitives.Log(mel, mel);
+    }
+
+    private static void ThrowIfOverlapping(ReadOnlySpan<float> samples, Span<float> destination)
+    {
+        if (samples.Overlaps(destination))
+        {
+            throw new ArgumentException("Samples and destination overlap; in-place computation is not supported (frames overlap and are read after earlier frames are written).", nameof(destination));
+        }
     }
 
     /// <summary>The frame starting at <paramref name="start"/> of the samples followed by zeros.</summary>

@@ -16,6 +16,9 @@ namespace InfantCry.Audio.Resampling;
 /// </remarks>
 public sealed class PolyphaseResampler
 {
+    private const int MaxRate = 10_000_000;
+    private const long MaxTableLength = 64L << 20;
+
     private readonly PolyphaseFilter? _filter;
     private readonly float[] _history;   // the last 2H samples of the virtual stream (H zeros, then the input)
     private readonly float[] _scratch;   // history followed by the first up-to-2H samples of the current chunk
@@ -73,9 +76,6 @@ public sealed class PolyphaseResampler
         Reset();
     }
 
-    private const int MaxRate = 10_000_000;
-    private const long MaxTableLength = 64L << 20;
-
     /// <summary>Input rate in Hz.</summary>
     public int FromRate { get; }
 
@@ -132,7 +132,7 @@ public sealed class PolyphaseResampler
     /// <param name="input">The next input samples (any length, including 0).</param>
     /// <param name="output">Receives the outputs that became complete; at least <see cref="GetMaxOutputLength"/>(input.Length) long.</param>
     /// <returns>The number of samples written to the start of <paramref name="output"/>.</returns>
-    /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <see cref="GetMaxOutputLength"/>(input.Length).</exception>
+    /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <see cref="GetMaxOutputLength"/>(input.Length), or overlaps <paramref name="input"/>.</exception>
     /// <exception cref="InvalidOperationException"><see cref="Flush"/> was called; call <see cref="Reset"/> to start a new stream.</exception>
     public int Process(ReadOnlySpan<float> input, Span<float> output)
     {
@@ -145,6 +145,11 @@ public sealed class PolyphaseResampler
         if (output.Length < max)
         {
             throw new ArgumentException($"Output has {output.Length} samples; {input.Length} input samples at {FromRate} -> {ToRate} Hz can produce up to {max}.", nameof(output));
+        }
+
+        if (input.Overlaps(output))
+        {
+            throw new ArgumentException("Input and output overlap; in-place resampling is not supported (outputs would overwrite input still to be read).", nameof(output));
         }
 
         return ProcessCore(input, output, long.MaxValue);
@@ -217,11 +222,23 @@ public sealed class PolyphaseResampler
             }
         }
 
-        // Outputs whose window lies inside the chunk: read the input directly.
+        // Outputs whose window lies inside the chunk: read the input directly. When upsampling, consecutive outputs often
+        // share a window (same start, next phase): SimdPair computes both with one pass over the input, bit-identically.
         while (_outputs < limit && _windowStart + _taps <= available)
         {
             int offset = (int)(_windowStart - chunkStart);
-            output[written++] = DotProduct.Simd(table.Slice(_phase * _taps, _taps), input.Slice(offset, _taps));
+            ReadOnlySpan<float> window = input.Slice(offset, _taps);
+            int nextPhase = _phase + _stepPhase;
+            if (_stepWhole == 0 && nextPhase < UpFactor && _outputs + 1 < limit)
+            {
+                DotProduct.SimdPair(table.Slice(_phase * _taps, _taps), table.Slice(nextPhase * _taps, _taps), window, out output[written], out output[written + 1]);
+                written += 2;
+                Advance();
+                Advance();
+                continue;
+            }
+
+            output[written++] = DotProduct.Simd(table.Slice(_phase * _taps, _taps), window);
             Advance();
         }
 

@@ -7,7 +7,7 @@ namespace InfantCry.Audio.Resampling;
 /// <remarks>
 /// <para>Defaults (<see cref="Default"/>): <see cref="StopbandAttenuationDb"/> 120, <see cref="PassbandEdge"/> 0.9,
 /// <see cref="StopbandEdge"/> 1.0. They give at least 120 dB of stopband attenuation from the lower Nyquist frequency up
-/// (nothing aliases or images) and at most 0.01 dB of passband ripple up to 0.9 of it (measured: about 1e-5 dB), as the
+/// (nothing aliases or images) and at most 0.01 dB of passband ripple up to 0.9 of it (measured: at most 5e-6 dB, and at least 124.6 dB of attenuation), as the
 /// test suite checks for every pair of 8, 11.025, 16, 22.05, 32, 44.1, 48 and 96 kHz.</para>
 /// <para>The filter spans about (A + 6 - 7.95) / (14.36 (stop - pass)) input samples at the higher rate side, so
 /// cost grows linearly with attenuation and inversely with the transition width.</para>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace InfantCry.Audio.Wav;
 
@@ -17,6 +18,19 @@ internal static class SampleDecoder
         if ((long)mono.Length * channels * bytes > data.Length)
         {
             throw new ArgumentException("Destination asks for more frames than the data holds.", nameof(mono));
+        }
+
+        if (BitConverter.IsLittleEndian && format == AudioSampleFormat.Pcm16)
+        {
+            // The common case (phones, donateacry): reinterpret the bytes, no per-sample format dispatch.
+            DownmixPcm16(MemoryMarshal.Cast<byte, short>(data[..(mono.Length * channels * 2)]), channels, mono);
+            return;
+        }
+
+        if (BitConverter.IsLittleEndian && format == AudioSampleFormat.Float32)
+        {
+            DownmixFloat(MemoryMarshal.Cast<byte, float>(data[..(mono.Length * channels * 4)]), channels, mono);
+            return;
         }
 
         float inverseChannels = 1f / channels;
@@ -51,6 +65,16 @@ internal static class SampleDecoder
             for (int i = 0; i < mono.Length; i++)
             {
                 mono[i] = interleaved[i] * Pcm16Scale;
+            }
+
+            return;
+        }
+
+        if (channels == 2)
+        {
+            for (int f = 0; f < mono.Length; f++)
+            {
+                mono[f] = (interleaved[2 * f] + interleaved[(2 * f) + 1]) * (Pcm16Scale / 2);
             }
 
             return;

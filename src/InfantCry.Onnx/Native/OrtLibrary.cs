@@ -157,7 +157,13 @@ internal static unsafe class OrtLibrary
                 return s_table;
             }
 
-            var binding = Bind(Environment.GetEnvironmentVariable(PathVariable), CandidatePaths());
+            string? explicitPath = Environment.GetEnvironmentVariable(PathVariable);
+            if (!string.IsNullOrEmpty(explicitPath))
+            {
+                explicitPath = Path.GetFullPath(explicitPath);
+            }
+
+            var binding = Bind(explicitPath, CandidatePaths());
             s_version = binding.Version;
             s_path = binding.Path;
             Volatile.Write(ref s_table, binding.Table);

@@ -337,6 +337,12 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
         $"OnnxInferenceSession '{_modelName}': inputs [{string.Join("; ", _inputs.Select(t => t.ToString()))}], outputs [{string.Join("; ", _outputs.Select(t => t.ToString()))}]";
 
     /// <summary>Validates the inputs, creates tensors over their pinned memory and calls <c>OrtApi::Run</c>.</summary>
+    /// <remarks>
+    /// The per-call <c>OrtValue</c>s over caller memory live only inside this frame: they are raw pointers released
+    /// in <c>finally</c> blocks rather than SafeHandles, because a SafeHandle per tensor per call would be a managed
+    /// allocation on the zero-allocation path. Everything that outlives a call (env, memory info, session options,
+    /// session, run options, names, owned outputs while they are copied) is a SafeHandle.
+    /// </remarks>
     private void Execute(ReadOnlySpan<TensorInput> inputs, ReadOnlySpan<int> outputIndices, nint* outputValues, CancellationToken cancellationToken)
     {
         int inputCount = inputs.Length;
@@ -443,7 +449,12 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
         nint session = _session.DangerousGetHandle();
         if (!cancellationToken.CanBeCanceled)
         {
-            ThrowIfFailed(OrtApi.Run(session, 0, inputNames, inputValues, inputCount, outputNames, outputCount, outputValues), RunContext);
+            nint runStatus = OrtApi.Run(session, 0, inputNames, inputValues, inputCount, outputNames, outputCount, outputValues);
+            if (runStatus != 0)
+            {
+                ThrowIfFailed(runStatus, RunContext);
+            }
+
             return;
         }
 

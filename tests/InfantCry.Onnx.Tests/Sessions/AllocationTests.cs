@@ -1,0 +1,41 @@
+using InfantCry.Inference;
+using InfantCry.Onnx.Tests.Support;
+
+namespace InfantCry.Onnx.Tests.Sessions;
+
+/// <summary>A steady-state Run into preallocated outputs allocates no managed memory.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class AllocationTests
+{
+    private const int WarmUpRuns = 20;
+    private const int MeasuredRuns = 1000;
+
+    [TestCase("gemm")]
+    [TestCase("lstm")]
+    [TestCase("embed")]
+    [TestCase("mlp_batch")]
+    public void Run_into_preallocated_outputs_allocates_nothing(string modelName)
+    {
+        GoldenModel model = GoldenModels.Get(modelName);
+        using var session = OnnxInferenceSession.Create(model.Path, new OnnxSessionOptions { IntraOpThreads = 1 });
+        TensorInput[] inputs = model.ToInputs();
+        TensorOutput[] outputs = model.Outputs.Select(o => o.Type == TensorElementType.Float32
+            ? TensorOutput.Float32(o.Name, new float[o.Float32!.Length], o.Shape)
+            : TensorOutput.Int64(o.Name, new long[o.Int64!.Length], o.Shape)).ToArray();
+        for (int i = 0; i < WarmUpRuns; i++)
+        {
+            session.Run(inputs, outputs);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < MeasuredRuns; i++)
+        {
+            session.Run(inputs, outputs);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        TestContext.Out.WriteLine($"{modelName}: {allocated} managed bytes over {MeasuredRuns} runs");
+        Assert.That(allocated, Is.Zero);
+    }
+}

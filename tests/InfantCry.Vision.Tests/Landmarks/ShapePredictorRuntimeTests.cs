@@ -1,0 +1,73 @@
+using System.Drawing;
+using InfantCry.Landmarks;
+
+namespace InfantCry.Vision.Tests.Landmarks;
+
+/// <summary>The real 68-landmark model: its layout, steady-state allocations and concurrent use.</summary>
+[TestFixture]
+public sealed class ShapePredictorRuntimeTests
+{
+    [Test]
+    public void RealModel_HasDlibs68PointLayout()
+    {
+        // shape_predictor_68_face_landmarks.dat: 68 parts, 15 cascade levels of 500 depth-4 trees.
+        ShapePredictor model = LandmarkTestData.Model;
+        Assert.That((model.PartCount, model.CascadeCount, model.TreeCount), Is.EqualTo((68, 15, 7500)));
+    }
+
+    [Test]
+    public void RealModel_Truncated_IsAnInvalidModelThatSaysWhere()
+    {
+        byte[] head = new byte[1 << 20];
+        using (FileStream file = File.OpenRead(LandmarkTestData.ModelPath))
+        {
+            file.ReadExactly(head);
+        }
+
+        Assert.That(() => ShapePredictor.Load(new MemoryStream(head)),
+            Throws.TypeOf<InvalidModelException>().With.Message.Contains("truncated").And.Message.Contains("forest"));
+    }
+
+    [Test]
+    public void Predict_AllocatesNothing_InSteadyState()
+    {
+        ShapePredictor model = LandmarkTestData.Model;
+        OracleImage image = LandmarkTestData.Oracle.First(i => i.Faces.Count > 0);
+        RectangleF box = image.Faces[0].Box;
+        var points = new PointF[model.PartCount];
+        for (int i = 0; i < 3; i++)
+        {
+            model.Predict(image.Image, box, points);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            model.Predict(image.Image, box, points);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(allocated, Is.Zero);
+    }
+
+    [Test]
+    public void Predict_FromManyThreads_EqualsSequential()
+    {
+        ShapePredictor model = LandmarkTestData.Model;
+        var jobs = LandmarkTestData.Oracle.SelectMany(i => i.Faces.Select(f => (i.Image, f.Box))).ToArray();
+        PointF[][] sequential = [.. jobs.Select(j => model.Predict(j.Image, j.Box))];
+
+        // Every face four times over, in parallel, interleaved.
+        var parallel = new PointF[jobs.Length * 4][];
+        Parallel.For(0, parallel.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, k =>
+        {
+            var (image, box) = jobs[k % jobs.Length];
+            parallel[k] = model.Predict(image, box);
+        });
+
+        for (int k = 0; k < parallel.Length; k++)
+        {
+            Assert.That(parallel[k], Is.EqualTo(sequential[k % jobs.Length]), $"job {k}");
+        }
+    }
+}
