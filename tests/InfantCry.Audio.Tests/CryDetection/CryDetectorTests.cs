@@ -89,7 +89,7 @@ public class CryDetectorTests
         // A real cry followed by silence and noise, so the timeline has both verdicts.
         AudioClip cry = WavReader.Read(FirstCry());
         float[] cry8k = cry.Samples.Take(4 * cry.SampleRate).ToArray();
-        float[] clip = Signals.Concat(Resampling.Resampler.Resample(cry8k, cry.SampleRate, rate), Signals.Silence(1.3, rate), Signals.WhiteNoise(0.05, 1.1, rate, seed));
+        float[] clip = SyntheticAudio.Concat(InfantCry.Audio.Resampling.Resampler.Resample(cry8k, cry.SampleRate, rate), SyntheticAudio.Silence(1.3, rate), SyntheticAudio.WhiteNoise(0.05, 1.1, rate, seed));
         using var detector = new CryDetector(YamnetFixture.Embedder, new CryDetectorOptions { Hop = TimeSpan.FromMilliseconds(hopMs) });
 
         CryDetectionResult whole = detector.Detect(clip, rate);
@@ -112,7 +112,7 @@ public class CryDetectorTests
     {
         var channel = Channel.CreateBounded<ReadOnlyMemory<float>>(4);
         using var cts = new CancellationTokenSource();
-        float[] noise = Signals.WhiteNoise(0.05, 10, 16000, seed: 5);
+        float[] noise = SyntheticAudio.WhiteNoise(0.05, 10, 16000, seed: 5);
         var producer = Task.Run(async () =>
         {
             for (int i = 0; i + 1600 <= noise.Length; i += 1600)
@@ -167,10 +167,10 @@ public class CryDetectorTests
         int detected = files.Count(f => { AudioClip c = WavReader.Read(f); return detector.Detect(c.Samples, c.SampleRate).IsCry; });
         var negatives = new Dictionary<string, float[]>
         {
-            ["silence"] = Signals.Silence(7, 8000),
-            ["1 kHz sine"] = Signals.Sine(1000, 7, 8000),
-            ["white noise"] = Signals.WhiteNoise(0.1, 7, 16000, seed: 2),
-            ["chord"] = Signals.Sine(261.6, 7, 8000, 0.2).Zip(Signals.Sine(329.6, 7, 8000, 0.2), Signals.Sine(392, 7, 8000, 0.2)).Select(t => t.First + t.Second + t.Third).ToArray(),
+            ["silence"] = SyntheticAudio.Silence(7, 8000),
+            ["1 kHz sine"] = SyntheticAudio.Sine(1000, 7, 8000),
+            ["white noise"] = SyntheticAudio.WhiteNoise(0.1, 7, 16000, seed: 2),
+            ["chord"] = SyntheticAudio.Sine(261.6, 7, 8000, 0.2).Zip(SyntheticAudio.Sine(329.6, 7, 8000, 0.2), SyntheticAudio.Sine(392, 7, 8000, 0.2)).Select(t => t.First + t.Second + t.Third).ToArray(),
         };
 
         double recall = detected / (double)files.Length;
@@ -198,7 +198,7 @@ public class CryDetectorTests
         var embedder = new YamnetEmbedder(new QuietYamnetSession());
         var trained = new CryDetector(embedder, new CryDetectorOptions { Mode = CryDetectorMode.TrainedHead, TrainedHeadThreshold = 0.3f }, head);
 
-        CryDetectionResult r = trained.Detect(Signals.Silence(3, 16000), 16000);
+        CryDetectionResult r = trained.Detect(SyntheticAudio.Silence(3, 16000), 16000);
 
         float expected = 1f / (1f + MathF.Exp(-MathF.Log(0.001f)));   // log-mel of silence is ln(0.001) everywhere
         Assert.That(r.Mode, Is.EqualTo(CryDetectorMode.TrainedHead));
@@ -241,7 +241,7 @@ public class CryDetectorTests
         // The pipeline alone (resampler, frames, batching, scoring) over a YAMNet that allocates nothing.
         using var stream = Detector(CryDetectorOptions.Default).CreateStreaming(rate);
         var sink = new List<CryDetection>(capacity: 64);
-        float[] chunk = Signals.WhiteNoise(0.1, 0.1, rate, seed: 3);   // 100 ms chunks, as a microphone delivers
+        float[] chunk = SyntheticAudio.WhiteNoise(0.1, 0.1, rate, seed: 3);   // 100 ms chunks, as a microphone delivers
         for (int i = 0; i < 30; i++)
         {
             stream.Write(chunk, sink);

@@ -21,7 +21,7 @@ public class CryReasonClassifierTests
         // The quiet YAMNet's embeddings and scores of a patch equal its mean log-mel: loud noise gives scores above the
         // zero-shot threshold (so the detector says "cry"), digital silence ln(0.001) < 0 (not a cry).
         using CryReasonClassifier classifier = CryReasonClassifier.Create(new QuietYamnetSession(), FakeHead(out _), s_reliability);
-        float[] loud = Signals.WhiteNoise(0.5, 7, 16000, seed: 1);
+        float[] loud = SyntheticAudio.WhiteNoise(0.5, 7, 16000, seed: 1);
 
         CryReasonResult result = classifier.Classify(loud, 16000);
 
@@ -56,7 +56,7 @@ public class CryReasonClassifierTests
         using CryReasonClassifier classifier = CryReasonClassifier.Create(new QuietYamnetSession(), FakeHead(out _), s_reliability,
             new CryReasonClassifierOptions { AlwaysEstimateReasons = true });
         // 3 s of noise: 6 patches; the fake head's class 0 logit is the mean over non-zero rows of the first value.
-        float[] noise = Signals.WhiteNoise(0.3, 3, 16000, seed: 4);
+        float[] noise = SyntheticAudio.WhiteNoise(0.3, 3, 16000, seed: 4);
         YamnetResult yamnet = new YamnetEmbedder(new QuietYamnetSession()).Embed(noise, 16000);
 
         CryReasonResult result = classifier.Classify(noise, 16000);
@@ -71,7 +71,7 @@ public class CryReasonClassifierTests
     public async Task File_stream_span_and_async_overloads_agree_and_async_honours_cancellation()
     {
         using CryReasonClassifier classifier = CryReasonClassifier.Create(new QuietYamnetSession(), FakeHead(out _), s_reliability);
-        float[] noise = Signals.WhiteNoise(0.4, 4, 8000, seed: 9);
+        float[] noise = SyntheticAudio.WhiteNoise(0.4, 4, 8000, seed: 9);
         string path = Path.Combine(Path.GetTempPath(), $"infantcry-{Guid.NewGuid():N}.wav");
         short[] pcm = noise.Select(v => (short)Math.Clamp(Math.Round(v * 32767), -32768, 32767)).ToArray();
         WriteWav(path, pcm, 8000);
@@ -105,7 +105,7 @@ public class CryReasonClassifierTests
     public void Concurrent_classification_is_safe()
     {
         using CryReasonClassifier classifier = CryReasonClassifier.Create(new QuietYamnetSession(), FakeHead(out _), s_reliability);
-        float[][] clips = Enumerable.Range(0, 8).Select(i => Signals.WhiteNoise(0.1 * (i + 1), 3, 16000, seed: i)).ToArray();
+        float[][] clips = Enumerable.Range(0, 8).Select(i => SyntheticAudio.WhiteNoise(0.1 * (i + 1), 3, 16000, seed: i)).ToArray();
         CryReasonResult[] sequential = clips.Select(c => classifier.Classify(c, 16000)).ToArray();
 
         CryReasonResult[] parallel = Task.WhenAll(clips.Select(c => classifier.ClassifyAsync(c, 16000))).GetAwaiter().GetResult();

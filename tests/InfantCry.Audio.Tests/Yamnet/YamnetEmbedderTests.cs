@@ -82,7 +82,7 @@ public class YamnetEmbedderTests
     [Test]
     public void Digital_silence_is_heard_as_silence()
     {
-        IReadOnlyList<YamnetClassScore> top = TopClasses(Signals.Silence(7, 8000), 8000, 3);
+        IReadOnlyList<YamnetClassScore> top = TopClasses(SyntheticAudio.Silence(7, 8000), 8000, 3);
 
         Assert.That(top[0].Class.DisplayName, Is.EqualTo("Silence"));
     }
@@ -90,7 +90,7 @@ public class YamnetEmbedderTests
     [Test]
     public void A_1kHz_sine_is_heard_as_beep_and_sine_wave()
     {
-        IReadOnlyList<YamnetClassScore> top = TopClasses(Signals.Sine(1000, 7, 8000), 8000, 2);
+        IReadOnlyList<YamnetClassScore> top = TopClasses(SyntheticAudio.Sine(1000, 7, 8000), 8000, 2);
 
         Assert.That(top.Select(t => t.Class.DisplayName), Is.EquivalentTo(new[] { "Beep, bleep", "Sine wave" }));
     }
@@ -100,7 +100,7 @@ public class YamnetEmbedderTests
     {
         // Generated at 16 kHz: noise at 8 kHz upsampled has no energy above 4 kHz, so it is not white in YAMNet's
         // 125-7500 Hz band (YAMNet then hears "Waterfall", "Water", with "White noise" third).
-        IReadOnlyList<YamnetClassScore> top = TopClasses(Signals.WhiteNoise(0.1, 7, 16000, seed: 7), 16000, 2);
+        IReadOnlyList<YamnetClassScore> top = TopClasses(SyntheticAudio.WhiteNoise(0.1, 7, 16000, seed: 7), 16000, 2);
 
         Assert.That(top.Select(t => t.Class.DisplayName), Is.EquivalentTo(new[] { "Static", "White noise" }));
     }
@@ -119,7 +119,7 @@ public class YamnetEmbedderTests
     [Test]
     public void Results_do_not_depend_on_the_batch_size()
     {
-        float[] clip = Signals.Concat(Signals.Sine(440, 2, 16000), Signals.WhiteNoise(0.05, 3, 16000, seed: 3));
+        float[] clip = SyntheticAudio.Concat(SyntheticAudio.Sine(440, 2, 16000), SyntheticAudio.WhiteNoise(0.05, 3, 16000, seed: 3));
         YamnetResult batched = YamnetFixture.Embedder.Embed(clip, 16000);
         using var single = YamnetEmbedder.Create(Artifacts.Require(YamnetEmbedder.ModelFileName, "20-yamnet.sh"), new YamnetEmbedderOptions { MaxBatchSize = 1 });
 
@@ -133,7 +133,7 @@ public class YamnetEmbedderTests
     [Test]
     public void Concurrent_calls_give_the_same_results_as_sequential_ones()
     {
-        float[][] clips = Enumerable.Range(0, 4).Select(i => Signals.WhiteNoise(0.02 * (i + 1), 3, 8000, seed: i)).ToArray();
+        float[][] clips = Enumerable.Range(0, 4).Select(i => SyntheticAudio.WhiteNoise(0.02 * (i + 1), 3, 8000, seed: i)).ToArray();
         YamnetResult[] sequential = clips.Select(c => YamnetFixture.Embedder.Embed(c, 8000)).ToArray();
 
         YamnetResult[] parallel = new YamnetResult[clips.Length];
@@ -151,7 +151,7 @@ public class YamnetEmbedderTests
     public void Embedding_into_caller_buffers_allocates_nothing_in_steady_state(int rate)
     {
         // The pipeline alone (resampling, frontend, batching), over a session that itself allocates nothing.
-        float[] clip = Signals.WhiteNoise(0.1, 7, rate, seed: 1);
+        float[] clip = SyntheticAudio.WhiteNoise(0.1, 7, rate, seed: 1);
         int n = YamnetEmbedder.GetPatchCount(clip.Length, rate);
         var emb = new float[n * YamnetEmbedder.EmbeddingSize];
         var scores = new float[n * YamnetEmbedder.ClassCount];
@@ -169,7 +169,7 @@ public class YamnetEmbedderTests
     [Test]
     public void Async_embedding_matches_sync_and_honours_cancellation()
     {
-        float[] clip = Signals.Sine(300, 2, 22050);
+        float[] clip = SyntheticAudio.Sine(300, 2, 22050);
         YamnetResult sync = YamnetFixture.Embedder.Embed(clip, 22050);
 
         YamnetResult viaTask = YamnetFixture.Embedder.EmbedAsync(clip, 22050).GetAwaiter().GetResult();

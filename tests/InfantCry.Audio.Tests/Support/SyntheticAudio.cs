@@ -1,7 +1,7 @@
 namespace InfantCry.Audio.Tests.Support;
 
 /// <summary>Deterministic synthetic test signals.</summary>
-public static class Signals
+public static class SyntheticAudio
 {
     public static float[] Sine(double hz, double seconds, int rate, double amplitude = 0.5)
     {
