@@ -5,7 +5,7 @@ using InfantCry.Audio.Wav;
 
 namespace InfantCry.Cli;
 
-/// <summary><c>infantcry detect &lt;file&gt; [--json] [--models DIR] [--hop MS] [--threshold T]</c>: a cry timeline from the zero-shot detector.</summary>
+/// <summary><c>infantcry detect &lt;file&gt; [--json] [--models DIR] [--hop MS] [--threshold T] [--trained]</c>: a cry timeline, zero-shot by default.</summary>
 public static class DetectCommand
 {
     /// <summary>Builds the command.</summary>
@@ -15,18 +15,25 @@ public static class DetectCommand
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a timeline" };
         var models = new Option<string?>("--models") { Description = $"Models folder (default: ${ModelsFolder.Variable}, else artifacts/models above the executable, else ./models)" };
         var hop = new Option<int>("--hop") { Description = "Milliseconds between windows (multiple of 10, 10-960)", DefaultValueFactory = _ => 480 };
-        var threshold = new Option<float>("--threshold") { Description = "Zero-shot cry threshold", DefaultValueFactory = _ => CryDetectorOptions.Default.Threshold };
-        var command = new Command("detect", "Cry timeline of a recording (zero-shot YAMNet crying-family detector)") { file, json, models, hop, threshold };
+        var threshold = new Option<float?>("--threshold") { Description = "Cry threshold (default: 0.1 zero-shot, 0.5 trained head)" };
+        var trained = new Option<bool>("--trained") { Description = "Use the trained detector head (crydetector_head.onnx) instead of the zero-shot score" };
+        var command = new Command("detect", "Cry timeline of a recording (zero-shot YAMNet crying-family detector by default)") { file, json, models, hop, threshold, trained };
         command.SetAction((parse, cancellationToken) => CliOutput.RunAsync(() =>
-            RunAsync(parse.GetRequiredValue(file), parse.GetValue(json), parse.GetValue(models), parse.GetValue(hop), parse.GetValue(threshold), cancellationToken)));
+            RunAsync(parse.GetRequiredValue(file), parse.GetValue(json), parse.GetValue(models), parse.GetValue(hop), parse.GetValue(threshold), parse.GetValue(trained), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, bool json, string? modelsOption, int hopMs, float threshold, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string path, bool json, string? modelsOption, int hopMs, float? threshold, bool trained, CancellationToken cancellationToken)
     {
         ModelsFolder folder = ModelsFolder.Resolve(modelsOption);
         folder.EnsureExists();
-        var options = new CryDetectorOptions { Hop = TimeSpan.FromMilliseconds(hopMs), Threshold = threshold };
+        var options = new CryDetectorOptions
+        {
+            Hop = TimeSpan.FromMilliseconds(hopMs),
+            Mode = trained ? CryDetectorMode.TrainedHead : CryDetectorMode.ZeroShot,
+            Threshold = !trained && threshold is { } z ? z : CryDetectorOptions.Default.Threshold,
+            TrainedHeadThreshold = trained && threshold is { } t ? t : CryDetectorOptions.Default.TrainedHeadThreshold,
+        };
         using CryDetector detector = CryDetector.Create(folder.Path, options);
         AudioClip clip = await WavReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
         CryDetectionResult result = await detector.DetectAsync(clip.Samples, clip.SampleRate, cancellationToken).ConfigureAwait(false);

@@ -184,6 +184,27 @@ public class CryDetectorTests
     }
 
     [Test]
+    public void The_trained_head_from_the_setup_separates_corpus_cries_from_synthetic_non_cries()
+    {
+        // crydetector_head.onnx (25-crydetector.sh) was trained on every corpus cry, so the cries below are in-sample:
+        // this checks that C# feeds the real head as Python did (embeddings [N, 1024] -> probability [N]), not the
+        // head's generalisation (its grouped CV figures are in artifacts/models/crydetector.json).
+        Artifacts.Require(CryDetector.TrainedHeadFileName, "25-crydetector.sh");
+        using CryDetector detector = CryDetector.Create(Artifacts.ModelsDirectory, new CryDetectorOptions { Mode = CryDetectorMode.TrainedHead });
+        string[] files = Directory.GetFiles(Artifacts.DonateACry, "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Where((_, i) => i % 7 == 0).ToArray();
+
+        int detected = files.Count(f => { AudioClip c = WavReader.Read(f); return detector.Detect(c.Samples, c.SampleRate).IsCry; });
+        CryDetectionResult silence = detector.Detect(SyntheticAudio.Silence(7, 8000), 8000);
+        CryDetectionResult tone = detector.Detect(SyntheticAudio.Sine(1000, 7, 8000), 8000);
+        CryDetectionResult noise = detector.Detect(SyntheticAudio.WhiteNoise(0.1, 7, 16000, seed: 2), 16000);
+
+        TestContext.Out.WriteLine($"trained head: {detected}/{files.Length} corpus cries detected; silence {silence.Score:F3}, 1 kHz {tone.Score:F3}, noise {noise.Score:F3}");
+        Assert.That(detected / (double)files.Length, Is.GreaterThanOrEqualTo(MinimumSampleRecall));
+        Assert.That(new[] { silence.IsCry, tone.IsCry, noise.IsCry }, Is.All.False);
+        Assert.That(silence.Mode, Is.EqualTo(CryDetectorMode.TrainedHead));
+    }
+
+    [Test]
     public void The_trained_head_is_optional_and_used_when_asked_for()
     {
         // A fake head: probability = first embedding value (the quiet YAMNet writes each patch's mean log-mel there).
