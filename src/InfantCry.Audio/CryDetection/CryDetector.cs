@@ -42,7 +42,7 @@ public sealed class CryDetector : IDisposable
     /// <summary>Creates a detector over an embedder and, for <see cref="CryDetectorMode.TrainedHead"/>, a head session.</summary>
     /// <param name="embedder">The YAMNet embedder.</param>
     /// <param name="options">Options; <see cref="CryDetectorOptions.Default"/> when null.</param>
-    /// <param name="trainedHead">The trained head (input embeddings [N, 1024], output [N] or [N, 1] probability); required for <see cref="CryDetectorMode.TrainedHead"/>, ignored otherwise.</param>
+    /// <param name="trainedHead">The trained head (input embeddings [N, 1024], output [N] or [N, 1] probability); required for <see cref="CryDetectorMode.TrainedHead"/>, ignored otherwise (and then disposed at once if <paramref name="ownsSessions"/>).</param>
     /// <param name="ownsSessions">Whether <see cref="Dispose"/> disposes <paramref name="embedder"/> and <paramref name="trainedHead"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="embedder"/> is null.</exception>
     /// <exception cref="InvalidModelException">The trained head is required but missing, or its signature does not fit.</exception>
