@@ -9,6 +9,10 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("InfantCry: why a baby cries (audio) and how much pain it is in (face video).");
+        root.Add(ClassifyCommand.Create());
+        root.Add(DetectCommand.Create());
+        root.Add(EvaluateCommand.Create());
+        root.Add(InfoCommand.Create());
         root.Add(FacesCommand.Create());
         root.Add(PainCommand.Create());
         return root.Parse(args).Invoke();

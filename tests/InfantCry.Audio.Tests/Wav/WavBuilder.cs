@@ -69,10 +69,10 @@ internal sealed class WavBuilder
         ms.Write("RIFF"u8);
         ms.Write(new byte[4]);
         ms.Write("WAVE"u8);
+        Span<byte> size = stackalloc byte[4];
         foreach (var (id, body) in _chunks)
         {
             ms.Write(System.Text.Encoding.ASCII.GetBytes(id));
-            Span<byte> size = stackalloc byte[4];
             BinaryPrimitives.WriteInt32LittleEndian(size, body.Length);
             ms.Write(size);
             ms.Write(body);

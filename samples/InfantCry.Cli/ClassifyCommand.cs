@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Text.Json;
+using InfantCry.CryReason;
+
+namespace InfantCry.Cli;
+
+/// <summary><c>infantcry classify &lt;files or folders&gt; [--json] [--models DIR]</c>: why a baby cries, per WAV file.</summary>
+public static class ClassifyCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "WAV files, or folders searched recursively for *.wav", Arity = ArgumentArity.OneOrMore };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
+        var models = new Option<string?>("--models") { Description = $"Models folder (default: ${ModelsFolder.Variable}, else artifacts/models above the executable, else ./models)" };
+        var command = new Command("classify", "Tell whether each recording is a cry and, if so, how probable each reason is") { paths, json, models };
+        command.SetAction((parse, cancellationToken) => CliOutput.RunAsync(() =>
+            RunAsync(parse.GetRequiredValue(paths), parse.GetValue(json), parse.GetValue(models), cancellationToken)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] inputs, bool json, string? modelsOption, CancellationToken cancellationToken)
+    {
+        List<string> files = ExpandInputs(inputs);
+        ModelsFolder folder = ModelsFolder.Resolve(modelsOption);
+        folder.EnsureExists();
+        using CryReasonClassifier classifier = CryReasonClassifier.Create(folder.Path);
+        var results = new List<(string File, CryReasonResult? Result, string? Error)>();
+        foreach (string file in files)
+        {
+            try
+            {
+                results.Add((file, await classifier.ClassifyAsync(file, cancellationToken).ConfigureAwait(false), null));
+            }
+            catch (Exception ex) when (ex is InvalidAudioException or IOException)
+            {
+                results.Add((file, null, ex.Message));
+            }
+        }
+
+        if (json)
+        {
+            WriteJson(results, classifier.Reliability);
+        }
+        else
+        {
+            WriteTable(results, classifier.Reliability);
+        }
+
+        return results.Any(r => r.Error is not null) ? 1 : 0;
+    }
+
+    internal static List<string> ExpandInputs(string[] inputs)
+    {
+        var files = new List<string>();
+        foreach (string input in inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                files.AddRange(Directory.GetFiles(input, "*.wav", new EnumerationOptions { RecurseSubdirectories = true, MatchCasing = MatchCasing.CaseInsensitive }).Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(input))
+            {
+                files.Add(input);
+            }
+            else
+            {
+                throw new FileNotFoundException($"'{input}' is neither a file nor a folder.", input);
+            }
+        }
+
+        if (files.Count == 0)
+        {
+            throw new ArgumentException($"No .wav files in {string.Join(", ", inputs)}.");
+        }
+
+        return files;
+    }
+
+    private static void WriteTable(List<(string File, CryReasonResult? Result, string? Error)> results, ModelReliability reliability)
+    {
+        string[] labels = [.. CryReasonFoldManifest.Labels];
+        Console.WriteLine($"{"file",-48} {"cry",-4} {"score",6}  {"reason",-11} {string.Join(" ", labels.Select(l => $"{l,10}"))}");
+        foreach ((string file, CryReasonResult? r, string? error) in results)
+        {
+            string name = Path.GetFileName(file);
+            name = name.Length > 48 ? string.Concat(name.AsSpan(0, 45), "...") : name;
+            if (r is null)
+            {
+                Console.WriteLine($"{name,-48} error: {error}");
+                continue;
+            }
+
+            string probabilities = r.IsCry ? string.Join(" ", r.Probabilities.Select(p => $"{CliOutput.F(p),10}")) : string.Join(" ", labels.Select(_ => $"{"-",10}"));
+            string reason = r.TopReason is { } t ? CliOutput.Label(t) : "(not a cry)";
+            Console.WriteLine($"{name,-48} {(r.IsCry ? "yes" : "no"),-4} {CliOutput.F(r.CryScore),6}  {reason,-11} {probabilities}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Reliability: {reliability.Summary}");
+    }
+
+    private static void WriteJson(List<(string File, CryReasonResult? Result, string? Error)> results, ModelReliability reliability)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using (var w = new Utf8JsonWriter(stdout, CliOutput.Indented))
+        {
+            w.WriteStartObject();
+            CliOutput.WriteReliability(w, reliability);
+            w.WriteStartArray("files");
+            foreach ((string file, CryReasonResult? r, string? error) in results)
+            {
+                w.WriteStartObject();
+                w.WriteString("file", file);
+                if (r is null)
+                {
+                    w.WriteString("error", error);
+                    w.WriteEndObject();
+                    continue;
+                }
+
+                w.WriteBoolean("isCry", r.IsCry);
+                w.WriteNumber("cryScore", r.CryScore);
+                w.WriteNumber("durationSeconds", r.Duration.TotalSeconds);
+                if (r.TopReason is { } top)
+                {
+                    w.WriteString("topReason", CliOutput.Label(top));
+                }
+                else
+                {
+                    w.WriteNull("topReason");
+                }
+
+                WriteProbabilities(w, "probabilities", r.Probabilities);
+                w.WriteStartArray("timeline");
+                foreach (CryReasonSegment s in r.Timeline)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("startSeconds", s.Start.TotalSeconds);
+                    w.WriteNumber("durationSeconds", s.Duration.TotalSeconds);
+                    w.WriteNumber("cryScore", s.CryScore);
+                    WriteProbabilities(w, "probabilities", s.Probabilities);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        stdout.Write("\n"u8);
+    }
+
+    private static void WriteProbabilities(Utf8JsonWriter w, string name, IReadOnlyList<float> probabilities)
+    {
+        w.WriteStartObject(name);
+        for (int i = 0; i < probabilities.Count; i++)
+        {
+            w.WriteNumber(CryReasonFoldManifest.Labels[i], probabilities[i]);
+        }
+
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text.Json;
+using InfantCry.CryReason;
+
+namespace InfantCry.Cli;
+
+/// <summary>Shared option definitions and output helpers of the commands.</summary>
+internal static class CliOutput
+{
+    public static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string F(double value, string format = "F3") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    public static string Label(CryReason.CryReason reason) => CryReasonFoldManifest.Labels[(int)reason];
+
+    public static void WriteReliability(Utf8JsonWriter w, ModelReliability r)
+    {
+        w.WriteStartObject("reliability");
+        w.WriteString("protocol", r.Protocol);
+        w.WriteNumber("macroF1", r.MacroF1);
+        w.WriteNumber("macroRocAuc", r.MacroRocAuc);
+        w.WriteNumber("baselineMacroF1", r.BaselineMacroF1);
+        if (r.PermutationPValue is double p)
+        {
+            w.WriteNumber("permutationPValue", p);
+        }
+        else
+        {
+            w.WriteNull("permutationPValue");
+        }
+
+        w.WriteBoolean("betterThanChance", r.BetterThanChance);
+        w.WriteString("summary", r.Summary);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Runs a command body, turning InfantCry's errors into a message on stderr and exit code 1.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InfantCryException or IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"infantcry: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("infantcry: cancelled").ConfigureAwait(false);
+            return 130;
+        }
+    }
+}
