@@ -28,7 +28,7 @@ public static class PainCommand
         var input = new Argument<string>("input") { Description = "A video file, or a folder of frame images (sorted by name)." };
         var output = new Option<FileInfo>("--out") { Description = "The annotated video (.mp4); per-frame results go beside it (.csv or .json).", Required = true };
         var json = new Option<bool>("--json") { Description = "Write per-frame results as JSON instead of CSV." };
-        var models = new Option<DirectoryInfo?>("--models") { Description = "Folder with pain_encoder.onnx and pain_sequence.onnx. Default: $INFANTCRY_ARTIFACTS (or ./artifacts)/models." };
+        var models = new Option<string?>("--models") { Description = "Folder with pain_encoder.onnx and pain_sequence.onnx. Default: $INFANTCRY_MODELS, else artifacts/models at or above the executable, else ./models." };
         var detector = new Option<FileInfo?>("--detector-model") { Description = "UltraFace ONNX file. Default: $INFANTCRY_ASSETS (or ../shared)/models/face/ultraface/version-RFB-320.onnx." };
         var landmarks = new Option<FileInfo>("--landmarks") { Description = "dlib's shape_predictor_68_face_landmarks.dat.", DefaultValueFactory = _ => new FileInfo(PainLevelEstimator.DefaultShapePredictorPath) };
         var fps = new Option<double>("--fps") { Description = "Frame rate of a frame folder (IFPaLD: 3).", DefaultValueFactory = _ => 3.0 };
@@ -38,13 +38,13 @@ public static class PainCommand
         {
             input, output, json, models, detector, landmarks, fps, maxFrames, threads,
         };
-        command.SetAction((result, cancellationToken) => Task.FromResult(Run(
+        command.SetAction((result, cancellationToken) => CliOutput.RunAsync(() => Task.FromResult(Run(
             result.GetValue(input)!, result.GetValue(output)!, result.GetValue(json), result.GetValue(models), result.GetValue(detector),
-            result.GetValue(landmarks)!, result.GetValue(fps), result.GetValue(maxFrames), result.GetValue(threads), cancellationToken)));
+            result.GetValue(landmarks)!, result.GetValue(fps), result.GetValue(maxFrames), result.GetValue(threads), cancellationToken))));
         return command;
     }
 
-    private static int Run(string input, FileInfo outFile, bool asJson, DirectoryInfo? modelsDir, FileInfo? detectorFile, FileInfo landmarkFile, double fps, int maxFrames, int threads, CancellationToken ct)
+    private static int Run(string input, FileInfo outFile, bool asJson, string? modelsOption, FileInfo? detectorFile, FileInfo landmarkFile, double fps, int maxFrames, int threads, CancellationToken ct)
     {
         string inputArgs;
         if (Directory.Exists(input))
@@ -68,9 +68,8 @@ public static class PainCommand
             return 2;
         }
 
-        string artifacts = Environment.GetEnvironmentVariable("INFANTCRY_ARTIFACTS") is { Length: > 0 } a ? a : Path.GetFullPath("artifacts");
         string assets = Environment.GetEnvironmentVariable("INFANTCRY_ASSETS") is { Length: > 0 } s ? s : Path.GetFullPath("../shared");
-        string modelsFolder = modelsDir?.FullName ?? Path.Combine(artifacts, "models");
+        string modelsFolder = ModelsFolder.Resolve(modelsOption).Path;
         string detectorPath = detectorFile?.FullName ?? Path.Combine(assets, "models", "face", "ultraface", "version-RFB-320.onnx");
         var sessionOptions = new OnnxSessionOptions { IntraOpThreads = threads };
 
