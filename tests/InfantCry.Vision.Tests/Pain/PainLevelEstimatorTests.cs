@@ -208,6 +208,34 @@ public sealed class PainLevelEstimatorTests
     }
 
     [Test]
+    public void Steady_state_allocates_only_the_results()
+    {
+        // A result with an estimate is the PainFrameResult record (~90 B), its 68 landmarks (PointF[68]: 568 B) and its
+        // 3 probabilities (40 B): ~700 B on x64. Anything per frame beyond that (a copied window, a rented-and-lost
+        // buffer, a boxed tensor) adds at least a 640-float latent (2.5 kB), so 1 kB per frame separates the two.
+        const long ResultBytesBound = 1024;
+        PainTestData.Clip clip = PainTestData.LoadClip(PainTestData.ClipNames.Order().First());
+        using PainLevelEstimator estimator = LandmarkEstimator();
+        var frames = Enumerable.Range(0, clip.Frames.Count).Select(i => Frame(clip, i)).ToArray();
+        for (int i = 0; i < frames.Length; i++)
+        {
+            estimator.Process(frames[i], clip.Landmarks[i]);
+        }
+
+        var kept = new PainFrameResult[frames.Length];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < frames.Length; i++)
+        {
+            kept[i] = estimator.Process(frames[i], clip.Landmarks[i]);
+        }
+
+        long perFrame = (GC.GetAllocatedBytesForCurrentThread() - before) / frames.Length;
+        TestContext.Out.WriteLine($"{perFrame} B allocated per frame with an estimate");
+        Assert.That(kept.All(r => r.HasEstimate), Is.True);
+        Assert.That(perFrame, Is.LessThanOrEqualTo(ResultBytesBound));
+    }
+
+    [Test]
     public void Wrong_landmark_counts_are_rejected()
     {
         PainTestData.Clip clip = PainTestData.LoadClip(PainTestData.ClipNames.Order().First());
