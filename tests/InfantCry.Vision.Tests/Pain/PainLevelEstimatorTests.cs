@@ -236,6 +236,40 @@ public sealed class PainLevelEstimatorTests
     }
 
     [Test]
+    public async Task Estimators_sharing_sessions_on_parallel_streams_match_their_sequential_runs()
+    {
+        PainTestData.Artifact(Path.Combine(PainTestData.ModelsFolder, PainLevelEstimator.EncoderFileName));
+        using var encoder = InfantCry.Onnx.OnnxInferenceSession.Create(Path.Combine(PainTestData.ModelsFolder, PainLevelEstimator.EncoderFileName));
+        using var sequence = InfantCry.Onnx.OnnxInferenceSession.Create(Path.Combine(PainTestData.ModelsFolder, PainLevelEstimator.SequenceFileName));
+        PainTestData.Clip[] clips = PainTestData.ClipNames.Order().Take(2).Select(PainTestData.LoadClip).ToArray();
+
+        float[][] Run(PainTestData.Clip clip)
+        {
+            using var estimator = new PainLevelEstimator(encoder, sequence, null, null);
+            return Enumerable.Range(0, clip.Frames.Count)
+                .Select(i => estimator.Process(Frame(clip, i), clip.Landmarks[i]))
+                .Where(r => r.HasEstimate)
+                .Select(r => r.PainProbabilities.Append(r.CryingProbability).ToArray())
+                .ToArray();
+        }
+
+        float[][][] sequential = clips.Select(Run).ToArray();
+        float[][][] parallel = await Task.WhenAll(clips.Select(c => Task.Run(() => Run(c))));
+        for (int c = 0; c < clips.Length; c++)
+        {
+            Assert.That(parallel[c], Has.Length.EqualTo(sequential[c].Length));
+            for (int i = 0; i < sequential[c].Length; i++)
+            {
+                Assert.That(parallel[c][i], Is.EqualTo(sequential[c][i]).Within(SameRunTolerance), $"clip {clips[c].Name}, estimate {i}");
+            }
+        }
+
+        // Estimators that do not own the sessions leave them usable when disposed.
+        using var again = new PainLevelEstimator(encoder, sequence, null, null);
+        Assert.That(() => again.Process(Frame(clips[0], 0), clips[0].Landmarks[0]), Throws.Nothing);
+    }
+
+    [Test]
     public void Wrong_landmark_counts_are_rejected()
     {
         PainTestData.Clip clip = PainTestData.LoadClip(PainTestData.ClipNames.Order().First());
