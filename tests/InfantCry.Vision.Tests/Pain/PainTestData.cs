@@ -88,6 +88,8 @@ internal static class PainTestData
 
     public static IReadOnlyCollection<string> ClipNames => s_labels.Value.Keys;
 
+    public static string SubjectOf(string clip) => s_labels.Value[clip].Subject;
+
     public static Clip LoadClip(string name)
     {
         JsonElement synth = Json(Path.Combine(DatasetFolder, "synth.json"));
