@@ -45,9 +45,13 @@ class PooledLinearHead(nn.Module):
         return torch.softmax(logits, dim=-1)
 
 
-def train_pooled_head(pooled_X, y, idx, spec: E.LinearSpec, iters: int) -> PooledLinearHead:
+def train_pooled_head(pooled_X, y, idx, spec: E.LinearSpec, iters: int, groups=None) -> PooledLinearHead:
     st = Standardizer(spec.max_dim).fit(pooled_X[idx])
-    W, b = E.fit_linear(spec, st.transform(pooled_X[idx]), np.asarray(y)[idx][None], iters)
+    Z, Y = st.transform(pooled_X[idx]), np.asarray(y)[idx][None]
+    if spec.calibrate:
+        W, b, _ = E.fit_calibrated(spec, Z, Y, np.asarray(groups)[idx], iters)
+    else:
+        W, b = E.fit_linear(spec, Z, Y, iters)
     return PooledLinearHead(st, W[0], b[0]).eval()
 
 
@@ -67,7 +71,7 @@ def head_predict(head: nn.Module, X_seq: np.ndarray) -> np.ndarray:
         return head(torch.from_numpy(np.asarray(X_seq, np.float32))).numpy().astype(np.float64)
 
 
-def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, yam, models_dir, cfg):
+def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, yam, models_dir, cfg, groups=None):
     """Writes cryreason_head.onnx, cryreason_folds/, the reliability and parity JSON; returns what it wrote."""
     y = np.asarray(y)
     pooled_X = blocks[spec.features[0]]
@@ -83,7 +87,7 @@ def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, y
         entries, fold_metrics = [], []
         for si, folds in enumerate(proto["folds"]):
             for fi, (tr, te) in enumerate(folds):
-                head = train_pooled_head(pooled_X, y, tr, spec, cfg.lbfgs_iters)
+                head = train_pooled_head(pooled_X, y, tr, spec, cfg.lbfgs_iters, groups)
                 rel = f"{pname}/seed{si}_fold{fi}.onnx"
                 export_onnx(head, os.path.join(folds_dir, rel))
                 proba = head_predict(head, X_seq[te])
@@ -103,7 +107,7 @@ def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, y
     with open(os.path.join(folds_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     # the shipped head, all clips
-    head = train_pooled_head(pooled_X, y, np.arange(len(y)), spec, cfg.lbfgs_iters)
+    head = train_pooled_head(pooled_X, y, np.arange(len(y)), spec, cfg.lbfgs_iters, groups)
     path = os.path.join(models_dir, "cryreason_head.onnx")
     export_onnx(head, path)
     info["head"] = path
