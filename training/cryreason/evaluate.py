@@ -66,8 +66,10 @@ def _standardizer(blocks, name, tr, max_dim):
     return _STANDARDIZERS[key]
 
 
-TEMPERATURES = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 1e6)
-"""Candidate temperatures; 1e6 flattens the discriminant so that the output is the training class priors."""
+TEMPERATURES = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0)
+"""Candidate temperatures. The largest (256) brings the output within a few percent of the training class priors
+while the ranking between clips stays far above float32 rounding (a cap of 1e6 left it at ~1e-7, so the exported
+float32 heads ranked clips differently from the float64 evaluation and the AUC moved by 0.004)."""
 
 
 def fit_calibrated(spec: LinearSpec, X, Y, groups, iters=60, inner_k=4, seed=0):
