@@ -133,6 +133,16 @@ def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, y
     with open(os.path.join(models_dir, "cryreason_reliability.json"), "w") as f:
         json.dump(reliability, f, indent=1)
     info["reliability"] = reliability
+    # The calibrated head's outputs stay within a few percent of the priors, which makes a weak parity check; the
+    # same LDA without calibration (uniform priors) reacts strongly to the embeddings, so it is exported beside it
+    # and its probabilities go into the parity file too.
+    from dataclasses import replace
+
+    raw_spec = replace(spec, calibrate=False, balanced=True)
+    raw_head = train_pooled_head(pooled_X, y, np.arange(len(y)), raw_spec, cfg.lbfgs_iters)
+    raw_path = os.path.join(models_dir, "cryreason_head_uncalibrated.onnx")
+    export_onnx(raw_head, raw_path)
+    info["head_uncalibrated"] = raw_path
     # parity file: 20 clips (4 per class, first by name), the Python pipeline end to end with the shipped head
     pick = [i for c in range(len(LABELS)) for i in np.flatnonzero(y == c)[:4]]
     rows = []
@@ -140,11 +150,16 @@ def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, y
         e = yam.embed(waves[i])                       # recomputed from the waveform: not from the cache
         Xs, _ = F.to_sequences([e])
         prob = head_predict(head, Xs)[0]
+        raw = head_predict(raw_head, Xs)[0]
         rows.append({"file": f"{LABELS[y[i]]}/{names[i]}", "patches": int(len(e)),
-                     "probabilities": [float(p) for p in prob]})
+                     "probabilities": [float(p) for p in prob],
+                     "probabilities_uncalibrated": [float(p) for p in raw],
+                     "embedding_mean_first8": [float(v) for v in e.mean(0)[:8]]})
     parity = {"pipeline": "PCM16 8 kHz -> reference resampler to 16 kHz (float64) -> reference YAMNet frontend "
                           "(pad_waveform, log-mel, patches) -> torch YAMNet (float32) -> first 14 patch embeddings, "
-                          "zero-padded -> cryreason_head.onnx", "tolerance": 1e-3, "labels": list(LABELS),
+                          "zero-padded -> cryreason_head.onnx (probabilities) and cryreason_head_uncalibrated.onnx "
+                          "(probabilities_uncalibrated); embedding_mean_first8: mean over the real patches of the "
+                          "first 8 embedding values, for locating a mismatch", "tolerance": 1e-3, "labels": list(LABELS),
               "data_root": "data/donateacry", "clips": rows}
     with open(os.path.join(models_dir, "cryreason_parity.json"), "w") as f:
         json.dump(parity, f, indent=1)
