@@ -45,9 +45,13 @@ class PooledLinearHead(nn.Module):
         return torch.softmax(logits, dim=-1)
 
 
-def train_pooled_head(pooled_X, y, idx, spec: E.LinearSpec, iters: int) -> PooledLinearHead:
+def train_pooled_head(pooled_X, y, idx, spec: E.LinearSpec, iters: int, groups=None) -> PooledLinearHead:
     st = Standardizer(spec.max_dim).fit(pooled_X[idx])
-    W, b = E.fit_linear(spec, st.transform(pooled_X[idx]), np.asarray(y)[idx][None], iters)
+    Z, Y = st.transform(pooled_X[idx]), np.asarray(y)[idx][None]
+    if spec.calibrate:
+        W, b, _ = E.fit_calibrated(spec, Z, Y, np.asarray(groups)[idx], iters)
+    else:
+        W, b = E.fit_linear(spec, Z, Y, iters)
     return PooledLinearHead(st, W[0], b[0]).eval()
 
 
@@ -67,7 +71,7 @@ def head_predict(head: nn.Module, X_seq: np.ndarray) -> np.ndarray:
         return head(torch.from_numpy(np.asarray(X_seq, np.float32))).numpy().astype(np.float64)
 
 
-def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, yam, models_dir, cfg):
+def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, yam, models_dir, cfg, groups=None):
     """Writes cryreason_head.onnx, cryreason_folds/, the reliability and parity JSON; returns what it wrote."""
     y = np.asarray(y)
     pooled_X = blocks[spec.features[0]]
@@ -83,7 +87,7 @@ def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, y
         entries, fold_metrics = [], []
         for si, folds in enumerate(proto["folds"]):
             for fi, (tr, te) in enumerate(folds):
-                head = train_pooled_head(pooled_X, y, tr, spec, cfg.lbfgs_iters)
+                head = train_pooled_head(pooled_X, y, tr, spec, cfg.lbfgs_iters, groups)
                 rel = f"{pname}/seed{si}_fold{fi}.onnx"
                 export_onnx(head, os.path.join(folds_dir, rel))
                 proba = head_predict(head, X_seq[te])
@@ -103,7 +107,7 @@ def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, y
     with open(os.path.join(folds_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     # the shipped head, all clips
-    head = train_pooled_head(pooled_X, y, np.arange(len(y)), spec, cfg.lbfgs_iters)
+    head = train_pooled_head(pooled_X, y, np.arange(len(y)), spec, cfg.lbfgs_iters, groups)
     path = os.path.join(models_dir, "cryreason_head.onnx")
     export_onnx(head, path)
     info["head"] = path
@@ -129,6 +133,16 @@ def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, y
     with open(os.path.join(models_dir, "cryreason_reliability.json"), "w") as f:
         json.dump(reliability, f, indent=1)
     info["reliability"] = reliability
+    # The calibrated head's outputs stay within a few percent of the priors, which makes a weak parity check; the
+    # same LDA without calibration (uniform priors) reacts strongly to the embeddings, so it is exported beside it
+    # and its probabilities go into the parity file too.
+    from dataclasses import replace
+
+    raw_spec = replace(spec, calibrate=False, balanced=True)
+    raw_head = train_pooled_head(pooled_X, y, np.arange(len(y)), raw_spec, cfg.lbfgs_iters)
+    raw_path = os.path.join(models_dir, "cryreason_head_uncalibrated.onnx")
+    export_onnx(raw_head, raw_path)
+    info["head_uncalibrated"] = raw_path
     # parity file: 20 clips (4 per class, first by name), the Python pipeline end to end with the shipped head
     pick = [i for c in range(len(LABELS)) for i in np.flatnonzero(y == c)[:4]]
     rows = []
@@ -136,11 +150,16 @@ def export_all(results, blocks, X_seq, mask, y, names, protocols, spec, waves, y
         e = yam.embed(waves[i])                       # recomputed from the waveform: not from the cache
         Xs, _ = F.to_sequences([e])
         prob = head_predict(head, Xs)[0]
+        raw = head_predict(raw_head, Xs)[0]
         rows.append({"file": f"{LABELS[y[i]]}/{names[i]}", "patches": int(len(e)),
-                     "probabilities": [float(p) for p in prob]})
+                     "probabilities": [float(p) for p in prob],
+                     "probabilities_uncalibrated": [float(p) for p in raw],
+                     "embedding_mean_first8": [float(v) for v in e.mean(0)[:8]]})
     parity = {"pipeline": "PCM16 8 kHz -> reference resampler to 16 kHz (float64) -> reference YAMNet frontend "
                           "(pad_waveform, log-mel, patches) -> torch YAMNet (float32) -> first 14 patch embeddings, "
-                          "zero-padded -> cryreason_head.onnx", "tolerance": 1e-3, "labels": list(LABELS),
+                          "zero-padded -> cryreason_head.onnx (probabilities) and cryreason_head_uncalibrated.onnx "
+                          "(probabilities_uncalibrated); embedding_mean_first8: mean over the real patches of the "
+                          "first 8 embedding values, for locating a mismatch", "tolerance": 1e-3, "labels": list(LABELS),
               "data_root": "data/donateacry", "clips": rows}
     with open(os.path.join(models_dir, "cryreason_parity.json"), "w") as f:
         json.dump(parity, f, indent=1)

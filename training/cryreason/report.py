@@ -155,6 +155,10 @@ def rewrite_markdown(out_dir):
 def write_all(results, curves, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     add_multiplicity(results)
+    extra = os.path.join(out_dir, "cnn_permutation.json")    # from cryreason.cnn_permutation, when it has run
+    if os.path.exists(extra):
+        with open(extra) as f:
+            results["cnn_permutation"] = {k: v for k, v in json.load(f).items() if not k.startswith("null")}
     pngs = {}
     for p in results["protocols"]:
         pngs[f"curves_study_{p}"] = _curves(curves, p, "study_cnn_head", os.path.join(out_dir, f"curves_study_head_{p}.png"),

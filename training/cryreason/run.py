@@ -56,6 +56,7 @@ CONFIGS = {
 
 # fast linear variants, each scored on its own with its permutation null; the first is the shipped head
 LINEAR_VARIANTS = [
+    E.LinearSpec("yamnet_pooled_lda_calibrated", ("yamnet",), "lda", shrinkage=0.5, calibrate=True),
     E.LinearSpec("yamnet_pooled_lda_balanced", ("yamnet",), "lda", shrinkage=0.5, balanced=True),
     E.LinearSpec("yamnet_pooled_lda_prior", ("yamnet",), "lda", shrinkage=0.5, balanced=False),
     E.LinearSpec("yamnet_patch_lda_balanced_meanpool", ("yamnet",), "lda", shrinkage=0.5, balanced=True,
@@ -188,8 +189,8 @@ def main(argv=None):
         for spec in LINEAR_VARIANTS:
             t = time.perf_counter()
             fs = folds_per_seed[:cfg.logreg_seeds] if spec.model == "logreg" else folds_per_seed
-            runs = [E.cv_linear(blocks, patch_blocks, spec, y, folds, n_perm=cfg.n_perm, seed=si, iters=cfg.lbfgs_iters)
-                    for si, folds in enumerate(fs)]
+            runs = [E.cv_linear(blocks, patch_blocks, spec, y, folds, n_perm=cfg.n_perm, seed=si, iters=cfg.lbfgs_iters,
+                                groups=groups) for si, folds in enumerate(fs)]
             entry, _ = summarize(y, gci, runs, cfg.n_boot)
             add_permutation(entry, y, runs)
             entry["train_seconds"] = time.perf_counter() - t
@@ -236,7 +237,7 @@ def main(argv=None):
 
     t = time.perf_counter()
     export_info = export.export_all(results, blocks, X_seq, mask, y, names, protocols, SHIPPED, waves, yam,
-                                    models_dir, cfg)
+                                    models_dir, cfg, groups)
     results["export"] = export_info
     timings["export_s"] = time.perf_counter() - t
     timings["total_s"] = time.perf_counter() - t_start

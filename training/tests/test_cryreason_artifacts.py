@@ -69,6 +69,7 @@ class ArtifactTests(unittest.TestCase):
         parity = json.loads(_read(_load("cryreason_parity.json")))
         self.assertEqual(len(parity["clips"]), 20)
         model = onnx.load(_load("cryreason_head.onnx"))
+        raw_model = onnx.load(_load("cryreason_head_uncalibrated.onnx"))
         src = features.YamnetSource.from_assets(P.ASSETS)
         for row in parity["clips"][:2] + parity["clips"][-1:]:
             x, rate = data.read_wav(os.path.join(data.corpus_dir(P.ASSETS), row["file"]))
@@ -78,7 +79,10 @@ class ArtifactTests(unittest.TestCase):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 out = onnx_eval.evaluate(model, {"embeddings": X})["probabilities"][0]
+                raw = onnx_eval.evaluate(raw_model, {"embeddings": X})["probabilities"][0]
             np.testing.assert_allclose(out, row["probabilities"], atol=PARITY_PYTHON)
+            np.testing.assert_allclose(raw, row["probabilities_uncalibrated"], atol=PARITY_PYTHON)
+            np.testing.assert_allclose(emb.mean(0)[:8], row["embedding_mean_first8"], atol=PARITY_PYTHON)
 
 
 if __name__ == "__main__":
