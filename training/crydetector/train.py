@@ -26,7 +26,7 @@ import torch
 from yamnet import assets as A
 from yamnet.model import load_yamnet
 from yamnet.pipeline import patches_float64, run_patches
-from infantcry_ref.resample_fast import resample_up
+from infantcry_ref.resample_fast import resample_fast
 
 from .negatives import RATE, generate, read_wav
 
@@ -160,7 +160,7 @@ def negative_embeddings(net, out_dir: Path, negs: list) -> dict:
     embs, scores, offsets = [], [], [0]
     for rel, _ in negs:
         x = read_wav(out_dir / rel)
-        e, s = run_patches(net, patches_float64(resample_up(x, RATE, 16000)))
+        e, s = run_patches(net, patches_float64(resample_fast(x, RATE, 16000)))
         embs.append(e)
         scores.append(s)
         offsets.append(offsets[-1] + e.shape[0])
