@@ -64,6 +64,11 @@ fi
 if [ $BUILD -eq 1 ]; then
   log "dotnet restore + build"
   dotnet build "$ROOT/InfantCry.sln" -c Release -nologo -clp:ErrorsOnly -v:q
+  # The CLI as a command: artifacts/bin/infantcry (put artifacts/bin on PATH). It is also a .NET tool package
+  # (dotnet pack samples/InfantCry.Cli; dotnet tool install --global --add-source <folder> infantcry).
+  mkdir -p "$INFANTCRY_ARTIFACTS/bin"
+  printf '#!/usr/bin/env bash\nexec dotnet "%s" "$@"\n' "$ROOT/samples/InfantCry.Cli/bin/Release/net10.0/infantcry.dll" > "$INFANTCRY_ARTIFACTS/bin/infantcry"
+  chmod +x "$INFANTCRY_ARTIFACTS/bin/infantcry"
 fi
 
 # 4. Derived assets (each step is idempotent and writes only under artifacts/)
