@@ -205,7 +205,28 @@ def _fmt(s):
     return f"{s['mean']:.3f} ± {s['std']:.3f}"
 
 
+def _p(v):
+    return "n/a" if v is None else f"{v:.3f}"
+
+
+def _dist(v):
+    return "n/a" if not v else f"mean {np.mean(v):.3f}, range [{np.min(v):.3f}, {np.max(v):.3f}]"
+
+
+def verdict(res: dict) -> str:
+    pr = res["permutation"]
+    beat = pr["p_macro_f1"] is not None and pr["p_macro_f1"] < 0.05 and pr["p_macro_auc"] < 0.05
+    base = res["grouped_baselines"]["prior_guessing"]["macro_f1"]["mean"]
+    if beat:
+        return "better than its permutation null (p < 0.05 for macro-F1 and AUC)."
+    return (f"not shown to beat chance: grouped macro-F1 {pr['observed_macro_f1']:.3f} vs prior guessing {base:.3f}, "
+            f"AUC {pr['observed_macro_auc']:.3f}, permutation p {_p(pr['p_macro_f1'])} / {_p(pr['p_macro_auc'])} "
+            f"from {pr['n']} permutation(s).")
+
+
 def write_report(res: dict, reports: str):
+    """Writes finetune.json and finetune.md (the verdict is recomputed from the permutation record)."""
+    res["verdict"] = verdict(res)
     os.makedirs(reports, exist_ok=True)
     with open(os.path.join(reports, "finetune.json"), "w") as f:
         json.dump(res, f, indent=1)
@@ -226,16 +247,18 @@ def write_report(res: dict, reports: str):
         + ", ".join(f"{r:.2f}" for r in g["summary"]["per_class_recall"]["mean"]), "",
         f"Summed confusion matrix (rows true, columns predicted): {g['summary']['confusion_matrix_sum']}", "",
         f"Permutation test: {perm['n']} permutation(s) (training labels shuffled inside each training fold, whole "
-        f"fine-tuning repeated); p(macro-F1) = {perm['p_macro_f1']}, p(AUC) = {perm['p_macro_auc']}; null macro-F1 "
-        f"{perm['null_macro_f1']}, null AUC {perm['null_macro_auc']}. "
+        f"fine-tuning repeated); p(macro-F1) = {_p(perm['p_macro_f1'])}, p(AUC) = {_p(perm['p_macro_auc'])}; null "
+        f"macro-F1 {_dist(perm['null_macro_f1'])}, null AUC {_dist(perm['null_macro_auc'])}. "
         + ("With so few permutations the smallest attainable p is "
            f"{1 / (1 + perm['n']):.3f}; this cannot show p < 0.05." if perm["n"] < 19 else ""), "",
         "## Study protocol (stratified random 80:20 file split, seed 42)", "",
         f"macro-F1 {pp['metrics']['macro_f1']:.3f}, macro AUC {pp['metrics']['macro_auc']:.3f}, accuracy "
         f"{pp['metrics']['accuracy']:.3f} on {pp['metrics']['n']} test clips; always hungry macro-F1 "
         f"{pp['always_hungry_macro_f1']:.3f}. Not permutation-tested.", "",
-        f"Timing: {res['seconds_per_fold']:.0f} s per fold ({res['epochs']} epochs); activations cache "
-        f"{res['cache_seconds']:.0f} s.", "",
+        f"Timing: {res['seconds_per_fold']:.0f} s per fold ({res['epochs']} epochs) for the observed run; "
+        f"{res.get('seconds_per_permutation') or float('nan'):.0f} s per permutation (5 folds) for the last one "
+        f"(the shared 2-core machine's load varies); activations {res['cache_seconds']:.0f} s (0 = read from the cache).",
+        "",
         f"Verdict: {res['verdict']}", "",
     ]
     with open(os.path.join(reports, "finetune.md"), "w") as f:
@@ -306,13 +329,7 @@ def main(argv=None):
             "null_macro_f1": [round(v, 4) for v in null_f1], "null_macro_auc": [round(v, 4) for v in null_auc],
             "p_macro_f1": E.permutation_p(obs_f1, np.array(null_f1)) if null_f1 else None,
             "p_macro_auc": E.permutation_p(obs_auc, np.array(null_auc)) if null_auc else None}
-        pr = res["permutation"]
-        beat = (pr["p_macro_f1"] is not None and pr["p_macro_f1"] < 0.05 and pr["p_macro_auc"] < 0.05)
-        base = res["grouped_baselines"]["prior_guessing"]["macro_f1"]["mean"]
-        res["verdict"] = ("better than its permutation null (p < 0.05 for both)." if beat else
-                          f"not shown to beat chance: grouped macro-F1 {obs_f1:.3f} vs prior guessing {base:.3f}, "
-                          f"AUC {obs_auc:.3f}, permutation p {pr['p_macro_f1']} / {pr['p_macro_auc']} from "
-                          f"{pr['n']} permutation(s).")
+        res["seconds_per_permutation"] = per_perm if null_f1 else None
         res["finished_utc"] = f"{dt.datetime.utcnow():%Y-%m-%d %H:%M} UTC"
         write_report(res, reports)
 
