@@ -9,6 +9,7 @@ Modules:
     permutation  label-permutation tests with labels shuffled inside the training folds
     report       plots (PNG), metrics JSON and the markdown report
     export       ONNX heads, per-fold manifest, reliability JSON, parity file
+    finetune     variant: fine-tune YAMNet's layer13+14 + a linear head on cached layer12 activations
     run          command line: ``python -m cryreason.run --config small|full``
 """
 
