@@ -32,7 +32,7 @@ public class ShapePredictorBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        string root = FindRoot();
+        string root = RepositoryPaths.Root;
         string artifacts = Environment.GetEnvironmentVariable("INFANTCRY_ARTIFACTS") is { Length: > 0 } a ? a : Path.Combine(root, "artifacts");
         string model = Environment.GetEnvironmentVariable("DLIB_SHAPE_MODEL") is { Length: > 0 } m ? m : "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
         string oracle = Path.Combine(artifacts, "oracle");
@@ -101,24 +101,6 @@ public class ShapePredictorBenchmarks : IDisposable
     {
         _dlib?.Dispose();
         GC.SuppressFinalize(this);
-    }
-
-    private static string FindRoot()
-    {
-        if (Environment.GetEnvironmentVariable("INFANTCRY_ROOT") is { Length: > 0 } root)
-        {
-            return root;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "InfantCry.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root; set INFANTCRY_ROOT.");
     }
 
     /// <summary>dlib's predictor through tools/dlib-oracle/dlib_oracle_capi.cpp. Not thread-safe; must be disposed.</summary>

@@ -27,7 +27,7 @@ public class OnnxRunBenchmarks
     public void Setup()
     {
         string name = Model.Split(' ')[0];
-        string path = Path.Combine(FindRepositoryRoot(), "tests", "InfantCry.Onnx.Tests", "Golden", name + ".onnx");
+        string path = Path.Combine(RepositoryPaths.Root, "tests", "InfantCry.Onnx.Tests", "Golden", name + ".onnx");
         _session = OnnxInferenceSession.Create(path, new OnnxSessionOptions { IntraOpThreads = 1 });
         var random = new Random(1);
         _inputs = _session.Inputs.Select(info =>
@@ -54,23 +54,4 @@ public class OnnxRunBenchmarks
     /// <summary>Outputs returned as new owned tensors (arrays and NamedTensor objects per call).</summary>
     [Benchmark]
     public IReadOnlyList<NamedTensor> RunIntoOwnedOutputs() => _session.Run(_inputs);
-
-    private static string FindRepositoryRoot()
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable("INFANTCRY_ROOT");
-        if (!string.IsNullOrEmpty(fromEnvironment) && File.Exists(Path.Combine(fromEnvironment, "InfantCry.sln")))
-        {
-            return fromEnvironment;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "InfantCry.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"Cannot find the repository root (InfantCry.sln) above {AppContext.BaseDirectory}; set INFANTCRY_ROOT.");
-    }
 }

@@ -33,7 +33,7 @@ public class PainPipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string root = FindRoot();
+        string root = RepositoryPaths.Root;
         string artifacts = Environment.GetEnvironmentVariable("INFANTCRY_ARTIFACTS") is { Length: > 0 } a ? a : Path.Combine(root, "artifacts");
         string assets = Environment.GetEnvironmentVariable("INFANTCRY_ASSETS") is { Length: > 0 } s ? s : Path.Combine(root, "..", "shared");
         string clip = Path.Combine(artifacts, "data", "pain-synth-small", "clips", "s00_c00");
@@ -91,23 +91,5 @@ public class PainPipelineBenchmarks
 
         p.WaitForExit();
         return frames;
-    }
-
-    private static string FindRoot()
-    {
-        if (Environment.GetEnvironmentVariable("INFANTCRY_ROOT") is { Length: > 0 } r)
-        {
-            return r;
-        }
-
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "InfantCry.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (InfantCry.sln); set INFANTCRY_ROOT.");
     }
 }

@@ -23,7 +23,7 @@ public class FaceDetectorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string root = FindRoot();
+        string root = RepositoryPaths.Root;
         string assets = Environment.GetEnvironmentVariable("INFANTCRY_ASSETS") is { Length: > 0 } a ? a : Path.Combine(root, "..", "shared");
         var single = new OnnxSessionOptions { IntraOpThreads = 1 };
         _detector = Detector == "yunet"
@@ -45,22 +45,4 @@ public class FaceDetectorBenchmarks
 
     [Benchmark(Baseline = true)]
     public int Detect640x480() => _detector.Detect(new ImageBuffer(_frame, 640, 480, PixelFormat.Rgb24)).Count;
-
-    private static string FindRoot()
-    {
-        if (Environment.GetEnvironmentVariable("INFANTCRY_ROOT") is { Length: > 0 } r)
-        {
-            return r;
-        }
-
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "InfantCry.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (InfantCry.sln); set INFANTCRY_ROOT.");
-    }
 }
