@@ -212,16 +212,7 @@ public sealed class CryDetector : IDisposable
                 }
             }
 
-            float clipScore = ClipScore(classSums, probabilitySum, windowCount);
-            return new CryDetectionResult
-            {
-                IsCry = clipScore >= Options.ActiveThreshold,
-                Score = clipScore,
-                Threshold = Options.ActiveThreshold,
-                Mode = Options.Mode,
-                Windows = windows,
-                Duration = TimeSpan.FromSeconds((double)samples.Length / sampleRate),
-            };
+            return Conclude(classSums, probabilitySum, windows, TimeSpan.FromSeconds((double)samples.Length / sampleRate));
         }
         finally
         {
@@ -276,16 +267,7 @@ public sealed class CryDetector : IDisposable
             windows[p] = MakeDetection(p, YamnetFrontend.PatchHopSamples, windowScores[p]);
         }
 
-        float clipScore = ClipScore(classSums, probabilitySum, n);
-        return new CryDetectionResult
-        {
-            IsCry = clipScore >= Options.ActiveThreshold,
-            Score = clipScore,
-            Threshold = Options.ActiveThreshold,
-            Mode = Options.Mode,
-            Windows = windows,
-            Duration = yamnet.Duration,
-        };
+        return Conclude(classSums, probabilitySum, windows, yamnet.Duration);
     }
 
     /// <summary>Starts a push-style stream: write PCM chunks as they arrive and collect the windows they complete.</summary>
@@ -403,6 +385,21 @@ public sealed class CryDetector : IDisposable
             ArrayPool<float>.Shared.Return(output);
             ArrayPool<float>.Shared.Return(input);
         }
+    }
+
+    /// <summary>The clip verdict from the per-class score sums and head probability sum over all windows.</summary>
+    private CryDetectionResult Conclude(double[] classSums, double probabilitySum, CryDetection[] windows, TimeSpan duration)
+    {
+        float clipScore = ClipScore(classSums, probabilitySum, windows.LongLength);
+        return new CryDetectionResult
+        {
+            IsCry = clipScore >= Options.ActiveThreshold,
+            Score = clipScore,
+            Threshold = Options.ActiveThreshold,
+            Mode = Options.Mode,
+            Windows = windows,
+            Duration = duration,
+        };
     }
 
     private float ClipScore(double[] classSums, double probabilitySum, long windows)
