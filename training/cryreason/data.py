@@ -97,3 +97,12 @@ def load_waveforms(clips: list[Clip], cache_dir: str | None = None) -> list[np.n
         np.savez(tmp, **{f"w{i}": w for i, w in enumerate(waves)})
         os.replace(tmp, cache)
     return waves
+
+
+def fixed_length(waves: list[np.ndarray], length: int) -> np.ndarray:
+    """[N, length] float32: each waveform cropped or zero-padded at the end (the raw-waveform baseline's input)."""
+    out = np.zeros((len(waves), length), np.float32)
+    for i, w in enumerate(waves):
+        k = min(len(w), length)
+        out[i, :k] = w[:k]
+    return out

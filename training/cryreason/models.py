@@ -36,8 +36,12 @@ class CryHead(nn.Module):
         self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(flat, hidden), nn.ReLU(), nn.Dropout(0.5),
                                         nn.Linear(hidden, N_CLASSES))
 
+    @staticmethod
+    def to_channels(x):            # [N, T, D] -> [N, D, T]
+        return x.transpose(-2, -1)
+
     def forward(self, x):          # x: [N, T, D]
-        return self.classifier(self.features(x.transpose(1, 2)))
+        return self.classifier(self.features(self.to_channels(x)))
 
 
 class WaveformCNN(nn.Module):
@@ -54,8 +58,12 @@ class WaveformCNN(nn.Module):
         self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(flat, hidden), nn.ReLU(), nn.Dropout(0.5),
                                         nn.Linear(hidden, N_CLASSES))
 
+    @staticmethod
+    def to_channels(x):            # [N, L] -> [N, 1, L]
+        return x.unsqueeze(-2)
+
     def forward(self, x):          # x: [N, L]
-        return self.classifier(self.features(x.unsqueeze(1)))
+        return self.classifier(self.features(self.to_channels(x)))
 
 
 class Softmaxed(nn.Module):

@@ -143,10 +143,7 @@ def main(argv=None):
     L_seq, lmask = F.to_sequences(lm)
     blocks = {"yamnet": F.pooled(X_seq, mask), "logmel": F.pooled(L_seq, lmask), "acoustic": ac}
     patch_blocks = {"yamnet": (X_seq, mask)}
-    W = np.zeros((len(waves), Mo.WAVE_LEN), np.float32)
-    for i, w in enumerate(waves):
-        k = min(len(w), Mo.WAVE_LEN)
-        W[i, :k] = w[:k]
+    W = D.fixed_length(waves, Mo.WAVE_LEN)
     n_patches = np.bincount([len(e) for e in emb]).tolist()
     log(f"representations ready; YAMNet patches per clip histogram {n_patches}")
 

@@ -1,0 +1,217 @@
+using System.Text.Json;
+using InfantCry.Audio.Tests.Support;
+using InfantCry.CryReason;
+
+namespace InfantCry.Cli.Tests;
+
+/// <summary><c>classify</c>, <c>detect</c>, <c>evaluate</c> and <c>info</c> run as a user runs them.</summary>
+[Parallelizable(ParallelScope.All)]
+public class AudioCommandTests
+{
+    /// <summary>
+    /// The program and the library run the same code on the same models, in two processes; ONNX Runtime's parallel
+    /// reductions may sum in another order between runs, so allow float32 rounding noise, no more.
+    /// </summary>
+    private const double SameCodeOtherProcess = 1e-6;
+
+    /// <summary>The parity bound between the C# evaluation and the Python figures.</summary>
+    private const double PythonFigures = 1e-3;
+
+    private static string Models => Artifacts.Require("cryreason_head.onnx", "50-cryreason.sh") is { } head ? Path.GetDirectoryName(head)! : "";
+
+    private static string Clip(string reason)
+    {
+        string dir = Path.Combine(Artifacts.DonateACry, reason);
+        return Directory.GetFiles(dir, "*.wav").Order(StringComparer.Ordinal).First();
+    }
+
+    [Test]
+    public void Classify_json_gives_what_the_library_gives_for_each_file()
+    {
+        string[] files = [Clip("hungry"), Clip("burping")];
+
+        CliRun run = CliRunner.Run(["classify", .. files, "--json", "--models", Models]);
+
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        using JsonDocument doc = JsonDocument.Parse(run.Stdout);
+        JsonElement[] entries = [.. doc.RootElement.GetProperty("files").EnumerateArray()];
+        Assert.That(entries.Select(e => e.GetProperty("file").GetString()), Is.EqualTo(files));
+        using CryReasonClassifier library = CryReasonClassifier.Create(Models);
+        foreach (JsonElement e in entries)
+        {
+            CryReasonResult expected = library.Classify(e.GetProperty("file").GetString()!);
+            Assert.That(e.GetProperty("isCry").GetBoolean(), Is.EqualTo(expected.IsCry));
+            Assert.That(e.GetProperty("cryScore").GetDouble(), Is.EqualTo(expected.CryScore).Within(SameCodeOtherProcess));
+            Assert.That(e.GetProperty("durationSeconds").GetDouble(), Is.EqualTo(expected.Duration.TotalSeconds).Within(1e-9));
+            double[] probabilities = [.. CryReasonFoldManifest.Labels.Select(l => e.GetProperty("probabilities").GetProperty(l).GetDouble())];
+            Assert.That(probabilities, Is.EqualTo(expected.Probabilities.Select(p => (double)p)).Within(SameCodeOtherProcess));
+            Assert.That(e.GetProperty("topReason").GetString(), Is.EqualTo(CryReasonFoldManifest.Labels[(int)expected.TopReason!.Value]));
+            Assert.That(e.GetProperty("timeline").GetArrayLength(), Is.EqualTo(expected.Timeline.Count));
+        }
+
+        JsonElement reliability = doc.RootElement.GetProperty("reliability");
+        Assert.That(reliability.GetProperty("betterThanChance").GetBoolean(), Is.EqualTo(library.Reliability.BetterThanChance));
+        Assert.That(reliability.GetProperty("summary").GetString(), Is.EqualTo(library.Reliability.Summary));
+    }
+
+    [Test]
+    public void Classify_prints_a_table_row_per_file_of_a_folder_and_the_reliability()
+    {
+        string dir = TempDir();
+        File.Copy(Clip("tired"), Path.Combine(dir, "b.wav"));
+        File.Copy(Clip("discomfort"), Path.Combine(dir, "sub-a.WAV"));
+
+        CliRun run = CliRunner.Run("classify", dir, "--models", Models);
+
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        string[] lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[0], Does.StartWith("file").And.Contains("hungry").And.Contains("burping"));
+        Assert.That(lines[1], Does.StartWith("b.wav"));
+        Assert.That(lines[2], Does.StartWith("sub-a.WAV"));
+        using CryReasonClassifier library = CryReasonClassifier.Create(Models);
+        Assert.That(lines[^1], Is.EqualTo($"Reliability: {library.Reliability.Summary}"));
+    }
+
+    [Test]
+    public void Classify_says_silence_is_not_a_cry_and_gives_no_reason()
+    {
+        string silence = Path.Combine(TempDir(), "silence.wav");
+        WriteWav(silence, new short[16000 * 3], 16000);
+
+        CliRun run = CliRunner.Run("classify", silence, "--json", "--models", Models);
+
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        using JsonDocument doc = JsonDocument.Parse(run.Stdout);
+        JsonElement e = doc.RootElement.GetProperty("files")[0];
+        Assert.That(e.GetProperty("isCry").GetBoolean(), Is.False);
+        Assert.That(e.GetProperty("topReason").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(e.GetProperty("probabilities").EnumerateObject(), Is.Empty);
+        Assert.That(CliRunner.Run("classify", silence, "--models", Models).Stdout, Does.Contain("(not a cry)"));
+    }
+
+    [Test]
+    public void Classify_reports_a_corrupt_file_keeps_the_others_and_exits_1()
+    {
+        string dir = TempDir();
+        string broken = Path.Combine(dir, "broken.wav");
+        File.WriteAllBytes(broken, "RIFF\x10\0\0\0WAVEjunk"u8.ToArray());
+
+        CliRun run = CliRunner.Run("classify", Clip("hungry"), broken, "--json", "--models", Models);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        using JsonDocument doc = JsonDocument.Parse(run.Stdout);
+        JsonElement[] entries = [.. doc.RootElement.GetProperty("files").EnumerateArray()];
+        Assert.That(entries, Has.Length.EqualTo(2));
+        Assert.That(entries[0].TryGetProperty("probabilities", out _), Is.True);
+        Assert.That(entries[1].GetProperty("error").GetString(), Is.Not.Empty);
+    }
+
+    [TestCase("missing", "is neither a file nor a folder")]
+    [TestCase("empty", "No .wav files")]
+    [TestCase("nomodels", "No models folder found. Looked at:")]
+    public void Classify_explains_bad_input_on_stderr_and_exits_1(string kind, string message)
+    {
+        string dir = TempDir();
+        string[] args = kind switch
+        {
+            "missing" => ["classify", Path.Combine(dir, "nope.wav"), "--models", Models],
+            "empty" => ["classify", dir, "--models", Models],
+            _ => ["classify", Clip("hungry"), "--models", Path.Combine(dir, "no-models")],
+        };
+
+        CliRun run = CliRunner.Run(args);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        Assert.That(run.Stderr, Does.StartWith("infantcry: ").And.Contains(message));
+        Assert.That(run.Stdout, Is.Empty);
+    }
+
+    [Test]
+    public void Detect_json_has_a_window_every_hop_and_a_verdict_that_follows_the_windows()
+    {
+        CliRun run = CliRunner.Run("detect", Clip("belly_pain"), "--json", "--hop", "480", "--models", Models);
+
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        using JsonDocument doc = JsonDocument.Parse(run.Stdout);
+        JsonElement root = doc.RootElement;
+        JsonElement[] windows = [.. root.GetProperty("windows").EnumerateArray()];
+        Assert.That(windows, Is.Not.Empty);
+        Assert.That(windows.Select(w => w.GetProperty("startSeconds").GetDouble()), Is.EqualTo(windows.Select((_, i) => i * 0.48)).Within(1e-9));
+        double threshold = root.GetProperty("threshold").GetDouble();
+        Assert.That(threshold, Is.EqualTo(0.1).Within(1e-7), "the zero-shot default");
+        Assert.That(windows.All(w => w.GetProperty("isCry").GetBoolean() == (w.GetProperty("score").GetDouble() >= threshold)), Is.True);
+        Assert.That(root.GetProperty("isCry").GetBoolean(), Is.EqualTo(root.GetProperty("score").GetDouble() >= threshold));
+    }
+
+    [Test]
+    public void Info_lists_the_runtime_and_the_models_and_fails_on_a_missing_folder()
+    {
+        CliRun run = CliRunner.Run("info", "--models", Models);
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Stdout, Does.Contain("ONNX Runtime        1.30.0").And.Contains("yamnet.onnx").And.Contains("cryreason_head.onnx"));
+
+        CliRun missing = CliRunner.Run("info", "--models", Path.Combine(TempDir(), "none"));
+        Assert.That(missing.ExitCode, Is.EqualTo(1), missing.ToString());
+        Assert.That(missing.Stdout, Does.Contain("MISSING"));
+    }
+
+    [TestCase("paper")]
+    [TestCase("grouped")]
+    public void Evaluate_recomputes_the_python_figures_and_writes_metrics_json(string protocol)
+    {
+        string outDir = TempDir();
+
+        CliRun run = CliRunner.Run("evaluate", "--data", Artifacts.DonateACry, "--protocol", protocol, "--out", outDir, "--models", Models);
+
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Stdout, Does.Contain("macro-F1: ").And.Contains("macro ROC AUC: "));
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+        JsonElement csharp = doc.RootElement.GetProperty("csharp"), python = doc.RootElement.GetProperty("python");
+        Assert.That(csharp.GetProperty("macro_f1_mean").GetDouble(), Is.EqualTo(python.GetProperty("macro_f1_mean").GetDouble()).Within(PythonFigures));
+        Assert.That(csharp.GetProperty("macro_auc_mean").GetDouble(), Is.EqualTo(python.GetProperty("macro_auc_mean").GetDouble()).Within(PythonFigures));
+        Assert.That(csharp.GetProperty("accuracy_mean").GetDouble(), Is.EqualTo(python.GetProperty("accuracy_mean").GetDouble()).Within(PythonFigures));
+        int folds = doc.RootElement.GetProperty("folds").GetArrayLength();
+        Assert.That(protocol == "paper" ? folds == 1 : folds % 5 == 0 && folds > 0, Is.True, $"{folds} folds");
+    }
+
+    [Test]
+    public void Evaluate_rejects_an_unknown_protocol_and_a_missing_data_folder()
+    {
+        CliRun bad = CliRunner.Run("evaluate", "--data", Artifacts.DonateACry, "--protocol", "random", "--out", TempDir(), "--models", Models);
+        Assert.That(bad.ExitCode, Is.Not.Zero, bad.ToString());
+        Assert.That(bad.Stderr, Does.Contain("paper").And.Contains("grouped"));
+
+        string missing = Path.Combine(TempDir(), "no-data");
+        CliRun noData = CliRunner.Run("evaluate", "--data", missing, "--protocol", "paper", "--out", TempDir(), "--models", Models);
+        Assert.That(noData.ExitCode, Is.EqualTo(1), noData.ToString());
+        Assert.That(noData.Stderr, Does.Contain(missing).And.Contains("does not exist"));
+    }
+
+    internal static string TempDir()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "infantcry-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static void WriteWav(string path, short[] pcm, int rate)
+    {
+        using var w = new BinaryWriter(File.Create(path));
+        w.Write("RIFF"u8);
+        w.Write(36 + (pcm.Length * 2));
+        w.Write("WAVEfmt "u8);
+        w.Write(16);
+        w.Write((short)1);
+        w.Write((short)1);
+        w.Write(rate);
+        w.Write(rate * 2);
+        w.Write((short)2);
+        w.Write((short)16);
+        w.Write("data"u8);
+        w.Write(pcm.Length * 2);
+        foreach (short s in pcm)
+        {
+            w.Write(s);
+        }
+    }
+}

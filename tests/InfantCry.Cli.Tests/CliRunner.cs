@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using InfantCry.Audio.Tests.Support;
+
+namespace InfantCry.Cli.Tests;
+
+/// <summary>The exit code and the two output streams of one run of the <c>infantcry</c> program.</summary>
+public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}
+
+/// <summary>
+/// Runs the built <c>infantcry</c> (copied beside the tests by the project reference) in a child process with
+/// <c>dotnet exec</c>, as a user would: arguments, environment, exit code, stdout and stderr are all real.
+/// </summary>
+public static class CliRunner
+{
+    /// <summary>A generous bound for one command; a hang fails the test instead of stalling the run.</summary>
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);
+
+    public static CliRun Run(params string[] args) => Run(null, args);
+
+    public static CliRun Run(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        string program = Path.Combine(AppContext.BaseDirectory, "infantcry.dll");
+        Assert.That(File.Exists(program), Is.True, $"{program} is missing: the project reference should copy it");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(program);
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["INFANTCRY_ASSETS"] = Artifacts.AssetsDirectory;
+        start.Environment.Remove("INFANTCRY_MODELS");
+        foreach ((string key, string? value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(s_timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"infantcry {string.Join(' ', args)} did not finish within {s_timeout}");
+        }
+
+        return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
