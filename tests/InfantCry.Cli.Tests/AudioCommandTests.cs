@@ -1,5 +1,7 @@
 using System.Text.Json;
 using InfantCry.Audio.Tests.Support;
+using InfantCry.Audio.Tests.Wav;
+using InfantCry.Audio.Wav;
 using InfantCry.CryReason;
 
 namespace InfantCry.Cli.Tests;
@@ -76,7 +78,7 @@ public class AudioCommandTests
     public void Classify_says_silence_is_not_a_cry_and_gives_no_reason()
     {
         string silence = Path.Combine(TempDir(), "silence.wav");
-        WriteWav(silence, new short[16000 * 3], 16000);
+        File.WriteAllBytes(silence, WavBuilder.Simple(new double[16000 * 3], AudioSampleFormat.Pcm16, 1, 16000));
 
         CliRun run = CliRunner.Run("classify", silence, "--json", "--models", Models);
 
@@ -192,26 +194,5 @@ public class AudioCommandTests
         string dir = Path.Combine(Path.GetTempPath(), "infantcry-cli-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
-    }
-
-    private static void WriteWav(string path, short[] pcm, int rate)
-    {
-        using var w = new BinaryWriter(File.Create(path));
-        w.Write("RIFF"u8);
-        w.Write(36 + (pcm.Length * 2));
-        w.Write("WAVEfmt "u8);
-        w.Write(16);
-        w.Write((short)1);
-        w.Write((short)1);
-        w.Write(rate);
-        w.Write(rate * 2);
-        w.Write((short)2);
-        w.Write((short)16);
-        w.Write("data"u8);
-        w.Write(pcm.Length * 2);
-        foreach (short s in pcm)
-        {
-            w.Write(s);
-        }
     }
 }

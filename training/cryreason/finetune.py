@@ -5,14 +5,14 @@ Cheap by construction: the activations entering layer13 (the output of layer12, 
 computed once with the torch YAMNet over the reference frontend and cached in ``artifacts/cache/cryreason/``; every
 fold then trains only the last two depthwise/pointwise pairs and the head on those activations.
 
-Protocols as in ``cryreason.run``: stratified group 5-fold by install (seed 0; ``splits.stratified_group_kfold``) and
-the study's stratified random 80:20 file split (``PAPER_SEED``). Class-weighted cross-entropy (patch weights
+Protocols as in ``cryreason.run``: stratified group 5-fold by install (seeds 0, 1, 2;
+``splits.stratified_group_kfold``) and the study's stratified random 80:20 file split (``PAPER_SEED``). Class-weighted cross-entropy (patch weights
 n / (C * count) of the training patches), Adam (lr 1e-4 for the YAMNet layers, 1e-3 for the head), batch 64.
-Permutation test: training-clip labels shuffled inside each training fold (test labels untouched), the whole
-fine-tuning repeated per label set; the statistic is the fold-mean macro-F1 / AUC; as many permutations as fit
-before ``--stop-at`` (the count is reported).
+Permutation test (on the folds of grouped seed 0): training-clip labels shuffled inside each training fold (test
+labels untouched), the whole fine-tuning repeated per label set; the statistic is the fold-mean macro-F1 / AUC; as
+many permutations as fit before ``--stop-at`` (the count is reported).
 
-    cd training && /usr/bin/python3 -m cryreason.finetune [--epochs 3] [--max-perm 200] [--stop-at 13:35]
+    cd training && /usr/bin/python3 -m cryreason.finetune [--epochs 3] [--seeds 0 1 2] [--max-perm 200] [--stop-at 13:35]
 
 Outputs: artifacts/reports/cryreason/finetune.json and finetune.md (rewritten after every permutation).
 """
@@ -237,7 +237,10 @@ def write_report(res: dict, reports: str):
         f"Generated {res['finished_utc']} by `python -m cryreason.finetune`. {res['protocol']}", "",
         f"Start check: layer13/14 on the cached layer12 activations reproduce the stored YAMNet embeddings "
         f"within {res['repro_max_abs_diff']:.1e} (all patches of 3 clips).", "",
-        "## Grouped protocol (stratified group 5-fold by install, seed 0; fold mean ± std)", "",
+        f"## Grouped protocol (stratified group 5-fold by install, seeds {res['grouped']['seeds']}; mean ± std over "
+        f"{len(g['folds'])} folds)", "",
+        f"Per seed (fold-mean macro-F1 / AUC): "
+        + "; ".join(f"seed {k}: {v['macro_f1']:.3f} / {v['macro_auc']:.3f}" for k, v in g["per_seed"].items()), "",
         "| model | macro-F1 | macro AUC | accuracy |", "|---|---|---|---|",
         f"| always hungry | {_fmt(b['always_hungry']['macro_f1'])} | 0.500 | {_fmt(b['always_hungry']['accuracy'])} |",
         f"| prior guessing | {_fmt(b['prior_guessing']['macro_f1'])} | 0.500 | {_fmt(b['prior_guessing']['accuracy'])} |",
@@ -246,8 +249,9 @@ def write_report(res: dict, reports: str):
         f"Per-class recall (mean over folds, {', '.join(LABELS)}): "
         + ", ".join(f"{r:.2f}" for r in g["summary"]["per_class_recall"]["mean"]), "",
         f"Summed confusion matrix (rows true, columns predicted): {g['summary']['confusion_matrix_sum']}", "",
-        f"Permutation test: {perm['n']} permutation(s) (training labels shuffled inside each training fold, whole "
-        f"fine-tuning repeated); p(macro-F1) = {_p(perm['p_macro_f1'])}, p(AUC) = {_p(perm['p_macro_auc'])}; null "
+        f"Permutation test on the folds of seed 0 (observed there: macro-F1 {perm['observed_macro_f1']:.3f}, AUC "
+        f"{perm['observed_macro_auc']:.3f}): {perm['n']} permutation(s) (training labels shuffled inside each "
+        f"training fold, whole fine-tuning repeated); p(macro-F1) = {_p(perm['p_macro_f1'])}, p(AUC) = {_p(perm['p_macro_auc'])}; null "
         f"macro-F1 {_dist(perm['null_macro_f1'])}, null AUC {_dist(perm['null_macro_auc'])}. "
         + ("With so few permutations the smallest attainable p is "
            f"{1 / (1 + perm['n']):.3f}; this cannot show p < 0.05." if perm["n"] < 19 else ""), "",
@@ -275,6 +279,7 @@ def main(argv=None):
     ap.add_argument("--max-perm", type=int, default=200)
     ap.add_argument("--stop-at", default=None, help="UTC HH:MM: start no permutation that would end after it")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="grouped seeds scored (permutations: the first)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     art = os.path.abspath(args.artifacts)
@@ -295,10 +300,20 @@ def main(argv=None):
     if not repro <= REPRO_TOLERANCE:
         raise RuntimeError(f"cached activations do not reproduce YAMNet's embeddings (max |diff| {repro})")
 
-    folds = grouped_folds(y, groups, 0)
-    fm, P, losses, secs = cross_validate(net, acts, offsets, y, folds, args.epochs, seed=0)
-    obs_f1, obs_auc = fold_mean(fm, "macro_f1"), fold_mean(fm, "macro_auc")
-    log(f"grouped: macro-F1 {obs_f1:.3f} AUC {obs_auc:.3f}; {np.mean(secs):.0f} s/fold; losses {np.round(losses, 3).tolist()}")
+    folds_per_seed = {si: grouped_folds(y, groups, si) for si in args.seeds}
+    fm, losses, secs, per_seed = [], [], [], {}
+    for si, folds_si in folds_per_seed.items():
+        # seed 0 keeps the training seeds it always had (0..4); seed k uses 100 k + fold, as cryreason.run
+        fm_si, _, losses_si, secs_si = cross_validate(net, acts, offsets, y, folds_si, args.epochs, seed=100 * si)
+        fm += fm_si
+        losses += losses_si
+        secs += secs_si
+        per_seed[si] = {"macro_f1": fold_mean(fm_si, "macro_f1"), "macro_auc": fold_mean(fm_si, "macro_auc")}
+        log(f"grouped seed {si}: macro-F1 {per_seed[si]['macro_f1']:.3f} AUC {per_seed[si]['macro_auc']:.3f}; "
+            f"{np.mean(secs_si):.0f} s/fold; losses {np.round(losses_si, 3).tolist()}")
+    perm_seed = args.seeds[0]
+    folds = folds_per_seed[perm_seed]
+    obs_f1, obs_auc = per_seed[perm_seed]["macro_f1"], per_seed[perm_seed]["macro_auc"]
     paper = S.stratified_random_split(y, 0.2, PAPER_SEED)
     pfm, _, plosses, _ = cross_validate(net, acts, offsets, y, paper, args.epochs, seed=1000)
     log(f"paper split: macro-F1 {pfm[0]['macro_f1']:.3f} AUC {pfm[0]['macro_auc']:.3f}")
@@ -309,8 +324,9 @@ def main(argv=None):
                      f"{BATCH}, {args.epochs} epochs, clip = mean of patch probabilities; all patches of each clip."),
         "epochs": args.epochs, "repro_max_abs_diff": repro, "cache_seconds": cache_s,
         "seconds_per_fold": float(np.mean(secs)), "n_patches": int(len(acts)),
-        "grouped": {"folds": fm, "summary": M.summarize_folds(fm), "train_loss": losses},
-        "grouped_baselines": E.baselines(y, [folds]),
+        "grouped": {"seeds": list(args.seeds), "folds": fm, "summary": M.summarize_folds(fm), "train_loss": losses,
+                    "per_seed": per_seed},
+        "grouped_baselines": E.baselines(y, list(folds_per_seed.values())),
         "paper": {"metrics": pfm[0], "train_loss": plosses,
                   "always_hungry_macro_f1": M.classification_metrics(y[te], *M.always_class_predictions(len(te), N_CLASSES, 0))["macro_f1"]},
     }
@@ -321,7 +337,7 @@ def main(argv=None):
         stop = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
     rng = np.random.default_rng(12345)
     null_f1, null_auc = [], []
-    per_perm = float(np.sum(secs))
+    per_perm = float(np.sum(secs)) / len(args.seeds)   # one permutation trains the 5 folds of one seed
 
     def finish():
         res["permutation"] = {
@@ -342,7 +358,7 @@ def main(argv=None):
         for fi, (tr, te_f) in enumerate(folds):
             lab = y.copy()
             lab[tr] = rng.permutation(y[tr])
-            prob, _ = train_predict(net, acts, offsets, lab, tr, te_f, args.epochs, seed=0 + fi)
+            prob, _ = train_predict(net, acts, offsets, lab, tr, te_f, args.epochs, seed=100 * perm_seed + fi)
             fm_p.append(M.classification_metrics(y[te_f], prob))
         null_f1.append(fold_mean(fm_p, "macro_f1"))
         null_auc.append(fold_mean(fm_p, "macro_auc"))

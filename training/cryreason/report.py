@@ -139,14 +139,34 @@ def add_multiplicity(results):
             v["beats_always_hungry_macro_f1"] = bool(v["folds"]["macro_f1"]["mean"] > base)
 
 
+def merge_cnn_permutations(results, out_dir):
+    """Attaches the CNN permutation tests of ``cryreason.cnn_permutation`` (permutation_<variant>.json, when they have
+    run) to the grouped protocol's variants, so that the table, the verdict and the Holm family include them. Their
+    observed figures are those of the permutation run's own training (its seeds), which the table says."""
+    from .cnn_permutation import VARIANTS
+
+    grouped = results["protocols"].get("grouped", {}).get("variants", {})
+    for name in VARIANTS:
+        path = os.path.join(out_dir, f"permutation_{name}.json")
+        if name not in grouped or not os.path.exists(path):
+            continue
+        with open(path) as f:
+            r = json.load(f)
+        cfg = results.get("config", {})
+        if r["epochs"] != cfg.get("wave_epochs" if VARIANTS[name][0] == "waveform" else "cnn_epochs"):
+            continue    # a test of another configuration (say the full one beside a CI run): not this table's model
+        grouped[name]["permutation"] = {
+            "n_permutations": r["n_permutations"], "source": "cryreason.cnn_permutation", "protocol": r["protocol"],
+            "epochs": r["epochs"], "observed_macro_f1": r["observed_macro_f1"],
+            "observed_macro_auc": r["observed_macro_auc"], "p_macro_f1": r["p_macro_f1"], "p_macro_auc": r["p_macro_auc"],
+            "png": f"permutation_{name}.png"}
+
+
 def rewrite_markdown(out_dir):
-    """Rewrites report.md from metrics.json (and cnn_permutation.json when present) without recomputing anything."""
+    """Rewrites report.md from metrics.json (and the CNN permutation tests when present) without recomputing anything."""
     with open(os.path.join(out_dir, "metrics.json")) as f:
         results = json.load(f)
-    extra = os.path.join(out_dir, "cnn_permutation.json")
-    if os.path.exists(extra):
-        with open(extra) as f:
-            results["cnn_permutation"] = {k: v for k, v in json.load(f).items() if not k.startswith("null")}
+    merge_cnn_permutations(results, out_dir)
     add_multiplicity(results)
     with open(os.path.join(out_dir, "report.md"), "w") as f:
         f.write(markdown(results))
@@ -154,11 +174,8 @@ def rewrite_markdown(out_dir):
 
 def write_all(results, curves, out_dir):
     os.makedirs(out_dir, exist_ok=True)
+    merge_cnn_permutations(results, out_dir)
     add_multiplicity(results)
-    extra = os.path.join(out_dir, "cnn_permutation.json")    # from cryreason.cnn_permutation, when it has run
-    if os.path.exists(extra):
-        with open(extra) as f:
-            results["cnn_permutation"] = {k: v for k, v in json.load(f).items() if not k.startswith("null")}
     pngs = {}
     for p in results["protocols"]:
         pngs[f"curves_study_{p}"] = _curves(curves, p, "study_cnn_head", os.path.join(out_dir, f"curves_study_head_{p}.png"),
@@ -241,18 +258,19 @@ def markdown(results) -> str:
         L.append(f"- `{pname}`: nominal p < 0.05: {'; '.join(nominal) if nominal else 'none'}. "
                  f"After Holm over the {sum('permutation' in v for v in res['variants'].values())} tested variants: "
                  f"{', '.join(survive) if survive else 'none'}.")
-    cnn = results.get("cnn_permutation")
-    if cnn:
-        L.append(f"- Study CNN head, permutation test run separately (`python -m cryreason.cnn_permutation`): "
-                 f"{cnn['protocol']}, {cnn['epochs']} epochs, {cnn['n_permutations']} permutations "
-                 f"({cnn['seconds_per_head']:.1f} s per head): macro-F1 {cnn['observed_macro_f1']:.3f} "
-                 f"(p {cnn['p_macro_f1']:.3f}), AUC {cnn['observed_macro_auc']:.3f} (p {cnn['p_macro_auc']:.3f}).")
+    cnn = {k: v["permutation"] for k, v in results["protocols"].get("grouped", {}).get("variants", {}).items()
+           if v.get("permutation", {}).get("source") == "cryreason.cnn_permutation"}
+    for k, pm in cnn.items():
+        L.append(f"- {k}: permutation test run separately (`python -m cryreason.cnn_permutation`, {pm['protocol']}, "
+                 f"{pm['epochs']} epochs, {pm['n_permutations']} permutations); its own training of the true labels "
+                 f"scored macro-F1 {pm['observed_macro_f1']:.3f} (p {pm['p_macro_f1']:.3f}), AUC "
+                 f"{pm['observed_macro_auc']:.3f} (p {pm['p_macro_auc']:.3f}).")
     L.append("")
     L.append("## Figures")
     for k, v in results.get("pngs", {}).items():
         L.append(f"- {k}: ![{k}]({v})")
-    if cnn:
-        L.append("- cnn_permutation: ![cnn_permutation](cnn_permutation.png)")
+    for k, pm in cnn.items():
+        L.append(f"- permutation_{k}: ![permutation_{k}]({pm['png']})")
     ex = results.get("export", {})
     if ex:
         r = ex["reliability"]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InfantCry.Audio.Detection;
 using InfantCry.Audio.Tests.Support;
+using InfantCry.Audio.Tests.Wav;
 using InfantCry.Audio.Wav;
 using InfantCry.Audio.Yamnet;
 using InfantCry.CryReason;
@@ -73,8 +74,7 @@ public class CryReasonClassifierTests
         using CryReasonClassifier classifier = CryReasonClassifier.Create(new QuietYamnetSession(), FakeHead(out _), s_reliability);
         float[] noise = SyntheticAudio.WhiteNoise(0.4, 4, 8000, seed: 9);
         string path = Path.Combine(Path.GetTempPath(), $"infantcry-{Guid.NewGuid():N}.wav");
-        short[] pcm = noise.Select(v => (short)Math.Clamp(Math.Round(v * 32767), -32768, 32767)).ToArray();
-        WriteWav(path, pcm, 8000);
+        File.WriteAllBytes(path, WavBuilder.Simple(noise.Select(v => (double)v).ToArray(), AudioSampleFormat.Pcm16, 1, 8000));
         try
         {
             float[] decoded = WavReader.Read(path).Samples;
@@ -199,26 +199,5 @@ public class CryReasonClassifierTests
         double max = logits.Max();
         double[] e = logits.Select(l => Math.Exp(l - max)).ToArray();
         return e.Select(v => (float)(v / e.Sum())).ToArray();
-    }
-
-    private static void WriteWav(string path, short[] pcm, int rate)
-    {
-        using var w = new BinaryWriter(File.Create(path));
-        w.Write("RIFF"u8);
-        w.Write(36 + (pcm.Length * 2));
-        w.Write("WAVEfmt "u8);
-        w.Write(16);
-        w.Write((short)1);
-        w.Write((short)1);
-        w.Write(rate);
-        w.Write(rate * 2);
-        w.Write((short)2);
-        w.Write((short)16);
-        w.Write("data"u8);
-        w.Write(pcm.Length * 2);
-        foreach (short s in pcm)
-        {
-            w.Write(s);
-        }
     }
 }
