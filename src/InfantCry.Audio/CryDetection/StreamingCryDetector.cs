@@ -22,18 +22,14 @@ public sealed class StreamingCryDetector : IDisposable
     private readonly CryDetector _detector;
     private readonly ResamplerPool _pool;
     private readonly PolyphaseResampler? _resampler;
-    private readonly int _hopFrames;
     private readonly int _hopSamples;
     private readonly int _batch;
     private readonly float[] _resampled;
-    private readonly float[] _frame = new float[YamnetFrontend.WindowLength];
-    private readonly float[] _frames = new float[YamnetFrontend.PatchLength];
+    private readonly LogMelPatchFramer _framer;
     private readonly float[] _pending;          // completed patches waiting for inference
     private readonly float[] _embeddings;
     private readonly float[] _scores;
     private readonly float[] _windowScores;
-    private int _frameFill;
-    private int _framesHeld;
     private int _pendingCount;
     private long _samples16k;                    // 16 kHz samples fed to the frontend (without end padding)
     private long _windows;
@@ -46,8 +42,8 @@ public sealed class StreamingCryDetector : IDisposable
         _pool = pool;
         SampleRate = sampleRate;
         _resampler = sampleRate == YamnetFrontend.SampleRate ? null : pool.Rent(sampleRate);
-        _hopFrames = detector.Options.HopFrames;
-        _hopSamples = _hopFrames * YamnetFrontend.HopLength;
+        _framer = new LogMelPatchFramer(YamnetFrontend.Shared, detector.Options.HopFrames);
+        _hopSamples = detector.Options.HopFrames * YamnetFrontend.HopLength;
         _batch = detector.Embedder.BatchSize;
         int resampledCapacity = _resampler is null ? 0 : Math.Max(_resampler.GetMaxOutputLength(InputBlock), _resampler.MaxFlushLength);
         _resampled = new float[resampledCapacity];
@@ -163,32 +159,12 @@ public sealed class StreamingCryDetector : IDisposable
 
     private void FeedFrames(ReadOnlySpan<float> samples, ICollection<CryDetection> detections, CancellationToken cancellationToken)
     {
-        const int bands = YamnetFrontend.MelBands;
         while (!samples.IsEmpty)
         {
-            int take = Math.Min(samples.Length, _frame.Length - _frameFill);
-            samples[..take].CopyTo(_frame.AsSpan(_frameFill));
-            samples = samples[take..];
-            _frameFill += take;
-            if (_frameFill < _frame.Length)
+            samples = samples[_framer.Consume(samples, _pending.AsSpan(_pendingCount * YamnetFrontend.PatchLength), out bool patchReady)..];
+            if (patchReady && ++_pendingCount == _batch)
             {
-                break;
-            }
-
-            YamnetFrontend.Shared.ComputeFrame(_frame, _frames.AsSpan(_framesHeld * bands, bands));
-            _framesHeld++;
-            _frame.AsSpan(YamnetFrontend.HopLength).CopyTo(_frame);
-            _frameFill -= YamnetFrontend.HopLength;
-            if (_framesHeld == YamnetFrontend.PatchFrames)
-            {
-                _frames.CopyTo(_pending.AsSpan(_pendingCount * YamnetFrontend.PatchLength));
-                _pendingCount++;
-                _frames.AsSpan(_hopFrames * bands).CopyTo(_frames);
-                _framesHeld = YamnetFrontend.PatchFrames - _hopFrames;
-                if (_pendingCount == _batch)
-                {
-                    RunPending(detections, cancellationToken);
-                }
+                RunPending(detections, cancellationToken);
             }
         }
     }

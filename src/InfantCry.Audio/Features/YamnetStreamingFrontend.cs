@@ -15,22 +15,19 @@ public sealed class YamnetStreamingFrontend
 {
     private static readonly float[] Zeros = new float[YamnetFrontend.WindowLength];
 
-    private readonly YamnetFrontend _frontend;
-    private readonly float[] _frame = new float[YamnetFrontend.WindowLength];
-    private readonly float[] _frames = new float[YamnetFrontend.PatchLength];
-    private int _frameFill;     // samples in _frame
-    private int _framesHeld;    // log-mel frames in _frames
+    private readonly LogMelPatchFramer _framer;
     private bool _completed;
 
     /// <summary>Creates a streaming frontend.</summary>
     /// <param name="frontend">The frontend whose tables to use; <see cref="YamnetFrontend.Shared"/> when null.</param>
-    public YamnetStreamingFrontend(YamnetFrontend? frontend = null) => _frontend = frontend ?? YamnetFrontend.Shared;
+    public YamnetStreamingFrontend(YamnetFrontend? frontend = null) =>
+        _framer = new LogMelPatchFramer(frontend ?? YamnetFrontend.Shared, YamnetFrontend.PatchHopFrames);
 
     /// <summary>Samples written since construction or <see cref="Reset"/> (not counting padding).</summary>
     public long SampleCount { get; private set; }
 
     /// <summary>Log-mel frames computed so far.</summary>
-    public long FrameCount { get; private set; }
+    public long FrameCount => _framer.FrameCount;
 
     /// <summary>Patches emitted so far.</summary>
     public long PatchCount { get; private set; }
@@ -48,10 +45,8 @@ public sealed class YamnetStreamingFrontend
     /// <summary>Starts a new stream.</summary>
     public void Reset()
     {
-        _frameFill = 0;
-        _framesHeld = 0;
+        _framer.Reset();
         SampleCount = 0;
-        FrameCount = 0;
         PatchCount = 0;
         _completed = false;
     }
@@ -117,32 +112,14 @@ public sealed class YamnetStreamingFrontend
 
     private int WriteCore(ReadOnlySpan<float> samples, Span<float> patches)
     {
-        const int bands = YamnetFrontend.MelBands;
         int written = 0;
         while (!samples.IsEmpty)
         {
-            int take = Math.Min(samples.Length, _frame.Length - _frameFill);
-            samples[..take].CopyTo(_frame.AsSpan(_frameFill));
-            samples = samples[take..];
-            _frameFill += take;
-            if (_frameFill < _frame.Length)
+            samples = samples[_framer.Consume(samples, patches[(written * YamnetFrontend.PatchLength)..], out bool patchReady)..];
+            if (patchReady)
             {
-                break;
-            }
-
-            _frontend.ComputeFrame(_frame, _frames.AsSpan(_framesHeld * bands, bands));
-            _framesHeld++;
-            FrameCount++;
-            _frame.AsSpan(YamnetFrontend.HopLength).CopyTo(_frame);
-            _frameFill -= YamnetFrontend.HopLength;
-
-            if (_framesHeld == YamnetFrontend.PatchFrames)
-            {
-                _frames.CopyTo(patches.Slice(written * YamnetFrontend.PatchLength, YamnetFrontend.PatchLength));
                 written++;
                 PatchCount++;
-                _frames.AsSpan(YamnetFrontend.PatchHopFrames * bands).CopyTo(_frames);
-                _framesHeld = YamnetFrontend.PatchFrames - YamnetFrontend.PatchHopFrames;
             }
         }
 
