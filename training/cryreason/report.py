@@ -64,7 +64,8 @@ def _confusions(res, variants, path, title):
 
 
 def _nulls(res, path, title):
-    vs = [(k, v["permutation"]) for k, v in res["variants"].items() if "permutation" in v]
+    # tests with their null in this run; the CNN permutation tests have their own figures (permutation_<variant>.png)
+    vs = [(k, v["permutation"]) for k, v in res["variants"].items() if "null_macro_f1" in v.get("permutation", {})]
     if not vs:
         return None
     fig, axes = plt.subplots(len(vs), 2, figsize=(10, 2.1 * len(vs)), squeeze=False)
@@ -176,6 +177,8 @@ def write_all(results, curves, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     merge_cnn_permutations(results, out_dir)
     add_multiplicity(results)
+    with open(os.path.join(out_dir, "metrics.json"), "w") as f:     # first, so that a failing plot loses no results
+        json.dump(results, f, indent=1, default=float)
     pngs = {}
     for p in results["protocols"]:
         pngs[f"curves_study_{p}"] = _curves(curves, p, "study_cnn_head", os.path.join(out_dir, f"curves_study_head_{p}.png"),
