@@ -208,7 +208,8 @@ def markdown(results) -> str:
              f"{results['patches_per_clip_histogram']} (index = patch count); sequences padded/cropped to "
              f"{results['sequence_length']} patches (zero rows at the end; pooled features ignore them).")
     L.append(f"Configuration: CNN epochs {cfg['cnn_epochs']}, waveform-CNN epochs {cfg['wave_epochs']}, "
-             f"permutations {cfg['n_perm']} (fast heads; the CNN models are tested by `cryreason.cnn_permutation` when it has run, below), grouped seeds {cfg['grouped_seeds']} "
+             f"permutations {cfg['n_perm']} (fast heads; the CNN models are tested by `cryreason.cnn_permutation` "
+             f"when it has run, below), grouped seeds {cfg['grouped_seeds']} "
              f"(study head and its variants: first {cfg['cnn_grouped_seeds']}; waveform baseline: first "
              f"{cfg['wave_grouped_seeds']}; logistic regression: first {cfg['logreg_seeds']}), "
              f"CNN weightings {cfg['cnn_variants']}, waveform baseline on {cfg['wave_protocols']}, "
