@@ -176,7 +176,9 @@ def write_markdown(reports):
         "Stratified group 5-fold by app install. Per fold, the true training labels and N shuffles of them inside the",
         "training fold are each trained by the study's procedure (`cryreason.batched`, exact to `models.fit_torch`);",
         "all are scored against the untouched test labels. The statistic is the fold-mean macro-F1 / macro AUC;",
-        "p = (1 + #null >= observed) / (1 + N). A model counts as better than chance only with p < 0.05.", "",
+        "p = (1 + #null >= observed) / (1 + N). p < 0.05 is necessary for calling a model better than chance, not",
+        "sufficient: report.md's verdict also asks for the AUC, a Holm correction over every variant tested and a",
+        "macro-F1 above the trivial baselines (a class-weighted model trained on shuffled labels scores below them).", "",
         "| model | seeds | epochs | macro-F1 | macro AUC | always-hungry / prior F1 | N | p F1 / AUC | per model |",
         "|---|---|---|---|---|---|---|---|---|", *rows, ""])
     with open(os.path.join(reports, "cnn_permutation.md"), "w") as f:
