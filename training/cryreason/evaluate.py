@@ -246,6 +246,7 @@ def cv_cnn(X, y, folds_per_seed, weighting, epochs, in_dim=None, waveform=False,
     for si, folds in enumerate(folds_per_seed):
         runs = []
         for fi, (tr, te) in enumerate(folds):
+            torch.manual_seed(seed + 100 * si + fi)      # the initial weights too, so that a rerun gives the same figures
             model = WaveformCNN() if waveform else CryHead(in_dim)
             _, hist, predict, _ = fit_torch(model, X[tr], y[tr], X[te], y[te], epochs=epochs,
                                             weighting=weighting, seed=seed + 100 * si + fi)
