@@ -269,6 +269,56 @@ def write_report(res: dict, reports: str):
         f.write("\n".join(lines))
 
 
+def protocol_text(epochs: int) -> str:
+    return (f"Patch-level training of YAMNet layer13+layer14 (from YAMNet) + GAP + Linear(1024, 5), class-weighted "
+            f"cross-entropy, Adam lr {LR_YAMNET} (YAMNet layers) / {LR_HEAD} (head), batch {BATCH}, {epochs} epochs, "
+            f"clip = mean of patch probabilities; all patches of each clip.")
+
+
+def previous_run(reports: str, epochs: int, seeds: list[int]):
+    """finetune.json of an interrupted run of the same procedure (to continue its permutations), else None."""
+    path = os.path.join(reports, "finetune.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        res = json.load(f)
+    same = (res.get("protocol") == protocol_text(epochs) and res.get("grouped", {}).get("seeds") == list(seeds)
+            and res.get("permutation", {}).get("full_precision"))
+    return res if same else None
+
+
+def observed_runs(net, acts, offsets, y, folds_per_seed, args, repro, cache_s, log):
+    """The grouped runs of every seed and the study split's run: (result record, observed F1 and AUC on the first
+    seed, seconds per 5-fold permutation)."""
+    perm_seed = args.seeds[0]
+    fm, losses, secs, per_seed = [], [], [], {}
+    for si, folds_si in folds_per_seed.items():
+        # seed 0 keeps the training seeds it always had (0..4); seed k uses 100 k + fold, as cryreason.run
+        fm_si, _, losses_si, secs_si = cross_validate(net, acts, offsets, y, folds_si, args.epochs, seed=100 * si)
+        fm += fm_si
+        losses += losses_si
+        secs += secs_si
+        per_seed[si] = {"macro_f1": fold_mean(fm_si, "macro_f1"), "macro_auc": fold_mean(fm_si, "macro_auc")}
+        log(f"grouped seed {si}: macro-F1 {per_seed[si]['macro_f1']:.3f} AUC {per_seed[si]['macro_auc']:.3f}; "
+            f"{np.mean(secs_si):.0f} s/fold; losses {np.round(losses_si, 3).tolist()}")
+    obs_f1, obs_auc = per_seed[perm_seed]["macro_f1"], per_seed[perm_seed]["macro_auc"]
+    paper = S.stratified_random_split(y, 0.2, PAPER_SEED)
+    pfm, _, plosses, _ = cross_validate(net, acts, offsets, y, paper, args.epochs, seed=1000)
+    log(f"paper split: macro-F1 {pfm[0]['macro_f1']:.3f} AUC {pfm[0]['macro_auc']:.3f}")
+    te = paper[0][1]
+    res = {
+        "protocol": protocol_text(args.epochs),
+        "epochs": args.epochs, "repro_max_abs_diff": repro, "cache_seconds": cache_s,
+        "seconds_per_fold": float(np.mean(secs)), "n_patches": int(len(acts)),
+        "grouped": {"seeds": list(args.seeds), "folds": fm, "summary": M.summarize_folds(fm), "train_loss": losses,
+                    "per_seed": per_seed},
+        "grouped_baselines": E.baselines(y, list(folds_per_seed.values())),
+        "paper": {"metrics": pfm[0], "train_loss": plosses,
+                  "always_hungry_macro_f1": M.classification_metrics(y[te], *M.always_class_predictions(len(te), N_CLASSES, 0))["macro_f1"]},
+    }
+    return res, obs_f1, obs_auc, float(np.sum(secs)) / len(args.seeds)   # a permutation trains 5 folds of one seed
+
+
 def main(argv=None):
     from yamnet.assets import default_artifacts, default_assets
 
@@ -280,6 +330,9 @@ def main(argv=None):
     ap.add_argument("--stop-at", default=None, help="UTC HH:MM: start no permutation that would end after it")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="grouped seeds scored (permutations: the first)")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue the permutations of finetune.json when it comes from the same procedure and seeds "
+                         "(the observed runs are not repeated; the shuffles already used are drawn again and skipped)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     art = os.path.abspath(args.artifacts)
@@ -301,48 +354,31 @@ def main(argv=None):
         raise RuntimeError(f"cached activations do not reproduce YAMNet's embeddings (max |diff| {repro})")
 
     folds_per_seed = {si: grouped_folds(y, groups, si) for si in args.seeds}
-    fm, losses, secs, per_seed = [], [], [], {}
-    for si, folds_si in folds_per_seed.items():
-        # seed 0 keeps the training seeds it always had (0..4); seed k uses 100 k + fold, as cryreason.run
-        fm_si, _, losses_si, secs_si = cross_validate(net, acts, offsets, y, folds_si, args.epochs, seed=100 * si)
-        fm += fm_si
-        losses += losses_si
-        secs += secs_si
-        per_seed[si] = {"macro_f1": fold_mean(fm_si, "macro_f1"), "macro_auc": fold_mean(fm_si, "macro_auc")}
-        log(f"grouped seed {si}: macro-F1 {per_seed[si]['macro_f1']:.3f} AUC {per_seed[si]['macro_auc']:.3f}; "
-            f"{np.mean(secs_si):.0f} s/fold; losses {np.round(losses_si, 3).tolist()}")
     perm_seed = args.seeds[0]
     folds = folds_per_seed[perm_seed]
-    obs_f1, obs_auc = per_seed[perm_seed]["macro_f1"], per_seed[perm_seed]["macro_auc"]
-    paper = S.stratified_random_split(y, 0.2, PAPER_SEED)
-    pfm, _, plosses, _ = cross_validate(net, acts, offsets, y, paper, args.epochs, seed=1000)
-    log(f"paper split: macro-F1 {pfm[0]['macro_f1']:.3f} AUC {pfm[0]['macro_auc']:.3f}")
-    te = paper[0][1]
-    res = {
-        "protocol": (f"Patch-level training of YAMNet layer13+layer14 (from YAMNet) + GAP + Linear(1024, 5), "
-                     f"class-weighted cross-entropy, Adam lr {LR_YAMNET} (YAMNet layers) / {LR_HEAD} (head), batch "
-                     f"{BATCH}, {args.epochs} epochs, clip = mean of patch probabilities; all patches of each clip."),
-        "epochs": args.epochs, "repro_max_abs_diff": repro, "cache_seconds": cache_s,
-        "seconds_per_fold": float(np.mean(secs)), "n_patches": int(len(acts)),
-        "grouped": {"seeds": list(args.seeds), "folds": fm, "summary": M.summarize_folds(fm), "train_loss": losses,
-                    "per_seed": per_seed},
-        "grouped_baselines": E.baselines(y, list(folds_per_seed.values())),
-        "paper": {"metrics": pfm[0], "train_loss": plosses,
-                  "always_hungry_macro_f1": M.classification_metrics(y[te], *M.always_class_predictions(len(te), N_CLASSES, 0))["macro_f1"]},
-    }
+    res = previous_run(reports, args.epochs, args.seeds) if args.resume else None
+    if res is not None:
+        obs_f1, obs_auc = res["permutation"]["observed_macro_f1"], res["permutation"]["observed_macro_auc"]
+        null_f1, null_auc = list(res["permutation"]["null_macro_f1"]), list(res["permutation"]["null_macro_auc"])
+        per_perm = res.get("seconds_per_permutation") or 5 * res["seconds_per_fold"]
+        log(f"resuming after {len(null_f1)} permutations of {os.path.join(reports, 'finetune.json')}")
+    else:
+        res, obs_f1, obs_auc, per_perm = observed_runs(net, acts, offsets, y, folds_per_seed, args, repro, cache_s, log)
+        null_f1, null_auc = [], []
     stop = None
     if args.stop_at:
         hh, mm = map(int, args.stop_at.split(":"))
         now = dt.datetime.utcnow()
         stop = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
     rng = np.random.default_rng(12345)
-    null_f1, null_auc = [], []
-    per_perm = float(np.sum(secs)) / len(args.seeds)   # one permutation trains the 5 folds of one seed
+    for _ in range(len(null_f1)):      # resumed: the shuffles already used, drawn again so that the next ones are new
+        for tr, _te in folds:
+            rng.permutation(y[tr])
 
     def finish():
         res["permutation"] = {
             "n": len(null_f1), "observed_macro_f1": obs_f1, "observed_macro_auc": obs_auc,
-            "null_macro_f1": [round(v, 4) for v in null_f1], "null_macro_auc": [round(v, 4) for v in null_auc],
+            "null_macro_f1": null_f1, "null_macro_auc": null_auc, "full_precision": True,
             "p_macro_f1": E.permutation_p(obs_f1, np.array(null_f1)) if null_f1 else None,
             "p_macro_auc": E.permutation_p(obs_auc, np.array(null_auc)) if null_auc else None}
         res["seconds_per_permutation"] = per_perm if null_f1 else None

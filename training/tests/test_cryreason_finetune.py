@@ -65,5 +65,26 @@ class FinetuneTests(unittest.TestCase):
         self.assertTrue(np.all(np.isfinite(losses)))
 
 
+
+class ResumeTests(unittest.TestCase):
+    def test_only_a_run_of_the_same_procedure_and_seeds_is_continued(self):
+        import json
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as d:
+            self.assertIsNone(FT.previous_run(d, 3, [0, 1, 2]))
+            record = {"protocol": FT.protocol_text(3), "grouped": {"seeds": [0, 1, 2]},
+                      "permutation": {"full_precision": True, "null_macro_f1": [0.1], "null_macro_auc": [0.5]}}
+            with open(os.path.join(d, "finetune.json"), "w") as f:
+                json.dump(record, f)
+            self.assertEqual(FT.previous_run(d, 3, [0, 1, 2])["permutation"]["null_macro_f1"], [0.1])
+            self.assertIsNone(FT.previous_run(d, 4, [0, 1, 2]), "other epochs")
+            self.assertIsNone(FT.previous_run(d, 3, [0]), "other seeds")
+            record["permutation"]["full_precision"] = False      # rounded nulls of an older format
+            with open(os.path.join(d, "finetune.json"), "w") as f:
+                json.dump(record, f)
+            self.assertIsNone(FT.previous_run(d, 3, [0, 1, 2]))
+
+
 if __name__ == "__main__":
     unittest.main()
