@@ -12,7 +12,7 @@ Permutation test (on the folds of grouped seed 0): training-clip labels shuffled
 labels untouched), the whole fine-tuning repeated per label set; the statistic is the fold-mean macro-F1 / AUC; as
 many permutations as fit before ``--stop-at`` (the count is reported).
 
-    cd training && /usr/bin/python3 -m cryreason.finetune [--epochs 3] [--seeds 0 1 2] [--max-perm 200] [--stop-at 13:35]
+    cd training && /usr/bin/python3 -m cryreason.finetune [--epochs 3] [--seeds 0 1 2] [--max-perm 200] [--stop-at 13:35] [--resume]
 
 Outputs: artifacts/reports/cryreason/finetune.json and finetune.md (rewritten after every permutation).
 """
