@@ -5,8 +5,9 @@
 # seeds), 200 permutations for the fast heads, nested selection, 1000 bootstrap resamples, the ONNX export; then
 # 200-permutation tests of the four CNN models on grouped seed 0 (cryreason.cnn_permutation) and the report again with
 # them. Outputs as scripts/setup.d/50-cryreason.sh (artifacts/reports/cryreason/, artifacts/models/cryreason_*).
-# Measured on the shared 2-core machine: the study about 25 min, the CNN permutation tests about 10 min per head
-# variant and about 2 h for the raw-waveform baseline (1005 trainings of 20 epochs on 7 s of audio).
+# Measured on the shared 2-core machine: the study 7-10 min, the CNN permutation tests about 10 min per head
+# variant (35 min with balanced sampling) and about 2 h for the raw-waveform baseline (1005 trainings of 20 epochs on
+# 7 s of audio; two --worker processes took 1 h 51 min).
 # --skip-cnn-permutations leaves the last step out.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
