@@ -147,6 +147,9 @@ def merge_cnn_permutations(results, out_dir):
     from .cnn_permutation import VARIANTS
 
     grouped = results["protocols"].get("grouped", {}).get("variants", {})
+    for v in grouped.values():      # a metrics.json written earlier holds the tests merged then: only the files count
+        if v.get("permutation", {}).get("source") == "cryreason.cnn_permutation":
+            del v["permutation"]
     for name in VARIANTS:
         path = os.path.join(out_dir, f"permutation_{name}.json")
         if name not in grouped or not os.path.exists(path):
