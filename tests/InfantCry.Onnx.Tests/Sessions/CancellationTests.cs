@@ -41,14 +41,16 @@ public sealed class CancellationTests
         }
 
         float[] y = new float[LongBatch * 64];
-        using (var cts = new CancellationTokenSource(CancelAfterMilliseconds))
+        using (var cts = new CancellationTokenSource())
         {
+            Thread canceller = CancelLater(cts);
             var ex = Assert.Throws<OperationCanceledException>(() => _chain.Run(
                 [TensorInput.Float32("x", x, new long[] { LongBatch, 64 })],
                 [TensorOutput.Float32("y", y, new long[] { LongBatch, 64 })],
                 cts.Token));
             Assert.That(ex!.CancellationToken, Is.EqualTo(cts.Token));
             TestContext.Out.WriteLine(ex.Message);
+            canceller.Join();   // before cts is disposed
         }
 
         // The run options were reset and reused: a cancellable run afterwards completes with the golden result.
@@ -62,9 +64,33 @@ public sealed class CancellationTests
     public async Task RunAsync_cancellation_faults_the_task_with_OperationCanceledException()
     {
         float[] x = new float[LongBatch * 64];
-        using var cts = new CancellationTokenSource(CancelAfterMilliseconds);
+        using var cts = new CancellationTokenSource();
+        Thread canceller = CancelLater(cts);
 
         await Assert.CatchAsync<OperationCanceledException>(() => _chain.RunAsync(
             new[] { TensorInput.Float32("x", x, new long[] { LongBatch, 64 }) }, cancellationToken: cts.Token));
+        canceller.Join();   // before cts is disposed
+    }
+
+    /// <summary>
+    /// Cancels from a dedicated thread after <see cref="CancelAfterMilliseconds"/>. A CancellationTokenSource timer fires
+    /// on the thread pool, which the parallel test run can keep busy until the run has finished (seen once in CI).
+    /// </summary>
+    private static Thread CancelLater(CancellationTokenSource cts)
+    {
+        var thread = new Thread(() =>
+        {
+            Thread.Sleep(CancelAfterMilliseconds);
+            try
+            {
+                cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the test failed early and disposed the source: nothing left to cancel
+            }
+        }) { IsBackground = true };
+        thread.Start();
+        return thread;
     }
 }
