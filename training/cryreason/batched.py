@@ -45,17 +45,13 @@ class BatchedCNN(nn.Module):
                     params[key + "_w"] = torch.stack([ms[i].weight.detach().clone() for ms in mods])
                     params[key + "_b"] = torch.stack([ms[i].bias.detach().clone() for ms in mods])
                 self.layers.append((key, m))
+        # Each ReLU -> MaxPool1d pair swapped, once: max(relu(a), relu(b)) = relu(max(a, b)) and the gradient reaches
+        # the same element, but the ReLU then runs on a tensor the pool's size smaller (on the waveform model's first
+        # block that halves the time per step).
+        for i in range(len(self.layers) - 1):
+            if isinstance(self.layers[i][1], nn.ReLU) and isinstance(self.layers[i + 1][1], nn.MaxPool1d):
+                self.layers[i], self.layers[i + 1] = self.layers[i + 1], self.layers[i]
         self.params = nn.ParameterDict({k: nn.Parameter(v) for k, v in params.items()})
-
-    def _order(self):
-        """The layers, with each ReLU -> MaxPool1d pair swapped: max(relu(a), relu(b)) = relu(max(a, b)) and the
-        gradient reaches the same element, but the ReLU then runs on a tensor the pool's size smaller (on the waveform
-        model's first block that halves the time per step)."""
-        out = list(self.layers)
-        for i in range(len(out) - 1):
-            if isinstance(out[i][1], nn.ReLU) and isinstance(out[i + 1][1], nn.MaxPool1d):
-                out[i], out[i + 1] = out[i + 1], out[i]
-        return out
 
     def forward(self, x: torch.Tensor, shared: bool = True) -> torch.Tensor:
         """x: one minibatch for all models ([N, ...], ``shared``) or one per model ([P, N, ...]) -> logits [N, P, C]."""
@@ -66,7 +62,7 @@ class BatchedCNN(nn.Module):
             h = torch.stack([self.to_channels(xi) for xi in x], 1)       # [N, P, C_in, L]
             h = h.reshape(h.shape[0], -1, h.shape[-1])                    # [N, P*C_in, L]
         first, flat = True, False
-        for key, m in self._order():
+        for key, m in self.layers:
             if isinstance(m, nn.Conv1d):
                 w = self.params[key + "_w"]                                # [P, C_out, C_in, K]
                 w, b = w.reshape(-1, *w.shape[2:]), self.params[key + "_b"].reshape(-1)
