@@ -19,7 +19,7 @@ public class AudioCommandTests
     /// <summary>The parity bound between the C# evaluation and the Python figures.</summary>
     private const double PythonFigures = 1e-3;
 
-    private static string Models => Artifacts.Require("cryreason_head.onnx", "50-cryreason.sh") is { } head ? Path.GetDirectoryName(head)! : "";
+    private static string Models => Path.GetDirectoryName(Artifacts.Require("cryreason_head.onnx", "50-cryreason.sh"))!;
 
     private static string Clip(string reason)
     {
@@ -59,7 +59,7 @@ public class AudioCommandTests
     [Test]
     public void Classify_prints_a_table_row_per_file_of_a_folder_and_the_reliability()
     {
-        string dir = TempDir();
+        string dir = CliRunner.TempDir();
         File.Copy(Clip("tired"), Path.Combine(dir, "b.wav"));
         File.Copy(Clip("discomfort"), Path.Combine(dir, "sub-a.WAV"));
 
@@ -77,7 +77,7 @@ public class AudioCommandTests
     [Test]
     public void Classify_says_silence_is_not_a_cry_and_gives_no_reason()
     {
-        string silence = Path.Combine(TempDir(), "silence.wav");
+        string silence = Path.Combine(CliRunner.TempDir(), "silence.wav");
         File.WriteAllBytes(silence, WavBuilder.Simple(new double[16000 * 3], AudioSampleFormat.Pcm16, 1, 16000));
 
         CliRun run = CliRunner.Run("classify", silence, "--json", "--models", Models);
@@ -94,7 +94,7 @@ public class AudioCommandTests
     [Test]
     public void Classify_reports_a_corrupt_file_keeps_the_others_and_exits_1()
     {
-        string dir = TempDir();
+        string dir = CliRunner.TempDir();
         string broken = Path.Combine(dir, "broken.wav");
         File.WriteAllBytes(broken, "RIFF\x10\0\0\0WAVEjunk"u8.ToArray());
 
@@ -113,7 +113,7 @@ public class AudioCommandTests
     [TestCase("nomodels", "No models folder found. Looked at:")]
     public void Classify_explains_bad_input_on_stderr_and_exits_1(string kind, string message)
     {
-        string dir = TempDir();
+        string dir = CliRunner.TempDir();
         string[] args = kind switch
         {
             "missing" => ["classify", Path.Combine(dir, "nope.wav"), "--models", Models],
@@ -152,7 +152,7 @@ public class AudioCommandTests
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
         Assert.That(run.Stdout, Does.Contain("ONNX Runtime        1.30.0").And.Contains("yamnet.onnx").And.Contains("cryreason_head.onnx"));
 
-        CliRun missing = CliRunner.Run("info", "--models", Path.Combine(TempDir(), "none"));
+        CliRun missing = CliRunner.Run("info", "--models", Path.Combine(CliRunner.TempDir(), "none"));
         Assert.That(missing.ExitCode, Is.EqualTo(1), missing.ToString());
         Assert.That(missing.Stdout, Does.Contain("MISSING"));
     }
@@ -161,7 +161,7 @@ public class AudioCommandTests
     [TestCase("grouped")]
     public void Evaluate_recomputes_the_python_figures_and_writes_metrics_json(string protocol)
     {
-        string outDir = TempDir();
+        string outDir = CliRunner.TempDir();
 
         CliRun run = CliRunner.Run("evaluate", "--data", Artifacts.DonateACry, "--protocol", protocol, "--out", outDir, "--models", Models);
 
@@ -179,20 +179,13 @@ public class AudioCommandTests
     [Test]
     public void Evaluate_rejects_an_unknown_protocol_and_a_missing_data_folder()
     {
-        CliRun bad = CliRunner.Run("evaluate", "--data", Artifacts.DonateACry, "--protocol", "random", "--out", TempDir(), "--models", Models);
+        CliRun bad = CliRunner.Run("evaluate", "--data", Artifacts.DonateACry, "--protocol", "random", "--out", CliRunner.TempDir(), "--models", Models);
         Assert.That(bad.ExitCode, Is.Not.Zero, bad.ToString());
         Assert.That(bad.Stderr, Does.Contain("paper").And.Contains("grouped"));
 
-        string missing = Path.Combine(TempDir(), "no-data");
-        CliRun noData = CliRunner.Run("evaluate", "--data", missing, "--protocol", "paper", "--out", TempDir(), "--models", Models);
+        string missing = Path.Combine(CliRunner.TempDir(), "no-data");
+        CliRun noData = CliRunner.Run("evaluate", "--data", missing, "--protocol", "paper", "--out", CliRunner.TempDir(), "--models", Models);
         Assert.That(noData.ExitCode, Is.EqualTo(1), noData.ToString());
         Assert.That(noData.Stderr, Does.Contain(missing).And.Contains("does not exist"));
-    }
-
-    internal static string TempDir()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "infantcry-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
     }
 }

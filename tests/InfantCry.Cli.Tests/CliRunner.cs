@@ -18,6 +18,17 @@ public static class CliRunner
     /// <summary>A generous bound for one command; a hang fails the test instead of stalling the run.</summary>
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>This run's scratch root under the system temp folder, deleted by <see cref="CliTestRun"/> at the end.</summary>
+    internal static readonly string ScratchRoot = Path.Combine(Path.GetTempPath(), "infantcry-cli-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>A new empty folder under <see cref="ScratchRoot"/>.</summary>
+    public static string TempDir()
+    {
+        string dir = Path.Combine(ScratchRoot, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
     public static CliRun Run(params string[] args) => Run(null, args);
 
     public static CliRun Run(IReadOnlyDictionary<string, string?>? environment, params string[] args)
@@ -55,5 +66,19 @@ public static class CliRunner
         }
 
         return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+/// <summary>Deletes the scratch folders of the whole run once every test has finished.</summary>
+[SetUpFixture]
+public sealed class CliTestRun
+{
+    [OneTimeTearDown]
+    public void DeleteScratch()
+    {
+        if (Directory.Exists(CliRunner.ScratchRoot))
+        {
+            Directory.Delete(CliRunner.ScratchRoot, recursive: true);
+        }
     }
 }

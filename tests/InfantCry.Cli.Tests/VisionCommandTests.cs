@@ -25,7 +25,7 @@ public class VisionCommandTests
     public void Faces_writes_one_csv_row_and_one_crop_per_face_and_an_overlay()
     {
         string image = Path.Combine(Artifacts.AssetsDirectory, "data", "faces", "2008_002470.jpg");
-        string outDir = AudioCommandTests.TempDir();
+        string outDir = CliRunner.TempDir();
 
         CliRun run = CliRunner.Run("faces", image, "--out", outDir);
 
@@ -41,9 +41,9 @@ public class VisionCommandTests
     [Test]
     public void Faces_rejects_a_missing_input()
     {
-        string missing = Path.Combine(AudioCommandTests.TempDir(), "none.jpg");
+        string missing = Path.Combine(CliRunner.TempDir(), "none.jpg");
 
-        CliRun run = CliRunner.Run("faces", missing, "--out", AudioCommandTests.TempDir());
+        CliRun run = CliRunner.Run("faces", missing, "--out", CliRunner.TempDir());
 
         Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
         Assert.That(run.Stderr, Does.Contain($"faces: input '{missing}' does not exist."));
@@ -53,7 +53,7 @@ public class VisionCommandTests
     [TestCase(true)]
     public void Pain_writes_an_annotated_video_and_one_result_per_frame(bool json)
     {
-        string outFile = Path.Combine(AudioCommandTests.TempDir(), "pain.mp4");
+        string outFile = Path.Combine(CliRunner.TempDir(), "pain.mp4");
         string[] args = ["pain", PainClip, "--out", outFile, "--max-frames", "8", "--models", Artifacts.ModelsDirectory];
 
         CliRun run = CliRunner.Run(json ? [.. args, "--json"] : args);
