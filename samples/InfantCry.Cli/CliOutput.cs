@@ -34,6 +34,13 @@ internal static class CliOutput
         w.WriteEndObject();
     }
 
+    /// <summary>Reports bad input the way every command does: <c>infantcry: message</c> on stderr and exit code 1.</summary>
+    public static int Fail(string message)
+    {
+        Console.Error.WriteLine($"infantcry: {message}");
+        return 1;
+    }
+
     /// <summary>Runs a command body, turning InfantCry's errors into a message on stderr and exit code 1.</summary>
     public static async Task<int> RunAsync(Func<Task<int>> body)
     {

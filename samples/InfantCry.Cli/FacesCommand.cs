@@ -34,9 +34,9 @@ public static class FacesCommand
         {
             input, output, detector, model, landmarks, size, maxFrames,
         };
-        command.SetAction((result, cancellationToken) => Task.FromResult(Run(
+        command.SetAction((result, cancellationToken) => CliOutput.RunAsync(() => Task.FromResult(Run(
             result.GetValue(input)!, result.GetValue(output)!, result.GetValue(detector)!, result.GetValue(model), result.GetValue(landmarks)!,
-            result.GetValue(size), result.GetValue(maxFrames), cancellationToken)));
+            result.GetValue(size), result.GetValue(maxFrames), cancellationToken))));
         return command;
     }
 
@@ -44,28 +44,24 @@ public static class FacesCommand
     {
         if (!input.Exists)
         {
-            Console.Error.WriteLine($"faces: input '{input.FullName}' does not exist.");
-            return 2;
+            return CliOutput.Fail($"input '{input.FullName}' does not exist.");
         }
 
         if (!landmarkFile.Exists)
         {
-            Console.Error.WriteLine($"faces: landmark model '{landmarkFile.FullName}' does not exist; install Debian's libdlib-data or pass --landmarks.");
-            return 2;
+            return CliOutput.Fail($"landmark model '{landmarkFile.FullName}' does not exist; install Debian's libdlib-data or pass --landmarks.");
         }
 
         if (size is < 8 or > 1024)
         {
-            Console.Error.WriteLine($"faces: --size {size} must be 8 to 1024.");
-            return 2;
+            return CliOutput.Fail($"--size {size} must be 8 to 1024.");
         }
 
         string assets = Environment.GetEnvironmentVariable("INFANTCRY_ASSETS") is { Length: > 0 } a ? a : Path.GetFullPath("../shared");
         string modelPath = modelFile?.FullName ?? Path.Combine(assets, "models", "face", detectorKind == "yunet" ? "yunet/yunet_s_dynamic.onnx" : "ultraface/version-RFB-320.onnx");
         if (!File.Exists(modelPath))
         {
-            Console.Error.WriteLine($"faces: detector model '{modelPath}' does not exist; pass --model or set INFANTCRY_ASSETS.");
-            return 2;
+            return CliOutput.Fail($"detector model '{modelPath}' does not exist; pass --model or set INFANTCRY_ASSETS.");
         }
 
         (int width, int height, string fps) = Ffmpeg.Probe($"\"{input.FullName}\"");

@@ -52,8 +52,7 @@ public static class PainCommand
             string? ext = Directory.EnumerateFiles(input).Select(Path.GetExtension).FirstOrDefault(e => FrameExtensions.Contains(e?.ToLowerInvariant()));
             if (ext is null || fps <= 0)
             {
-                Console.Error.WriteLine($"pain: folder '{input}' has no frame images ({string.Join(", ", FrameExtensions)}) or --fps is not positive.");
-                return 2;
+                return CliOutput.Fail($"folder '{input}' has no frame images ({string.Join(", ", FrameExtensions)}) or --fps is not positive.");
             }
 
             inputArgs = string.Create(CultureInfo.InvariantCulture, $"-framerate {fps} -pattern_type glob -i \"{Path.Combine(Path.GetFullPath(input), "*" + ext)}\"");
@@ -64,8 +63,7 @@ public static class PainCommand
         }
         else
         {
-            Console.Error.WriteLine($"pain: input '{input}' is neither a file nor a folder.");
-            return 2;
+            return CliOutput.Fail($"input '{input}' is neither a file nor a folder.");
         }
 
         string assets = Environment.GetEnvironmentVariable("INFANTCRY_ASSETS") is { Length: > 0 } s ? s : Path.GetFullPath("../shared");

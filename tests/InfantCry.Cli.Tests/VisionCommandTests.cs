@@ -45,8 +45,8 @@ public class VisionCommandTests
 
         CliRun run = CliRunner.Run("faces", missing, "--out", CliRunner.TempDir());
 
-        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
-        Assert.That(run.Stderr, Does.Contain($"faces: input '{missing}' does not exist."));
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        Assert.That(run.Stderr, Does.Contain($"infantcry: input '{missing}' does not exist."));
     }
 
     [TestCase(false)]
