@@ -402,6 +402,11 @@ def main(argv=None):
         log(f"permutation {len(null_f1)}: macro-F1 {null_f1[-1]:.3f} AUC {null_auc[-1]:.3f} ({per_perm:.0f} s)")
         finish()
     log(f"done: {res['verdict']}")
+    if os.path.exists(os.path.join(reports, "metrics.json")):   # the study report's table and Holm family include it
+        from . import report
+
+        report.rewrite_markdown(reports)
+        log(f"rewrote {os.path.join(reports, 'report.md')}")
 
 
 if __name__ == "__main__":

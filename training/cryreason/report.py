@@ -91,7 +91,7 @@ def _summary_plot(results, path):
         for pi, (pname, res) in enumerate(results["protocols"].items()):
             for vname, v in res["variants"].items():
                 m = v["folds"][key]["mean"]
-                lo, hi = v["bootstrap95"][key]
+                lo, hi = v["bootstrap95"][key] if "bootstrap95" in v else (m, m)
                 ax.errorbar(m, k, xerr=[[max(0, m - lo)], [max(0, hi - m)]], fmt="o", color=f"C{pi}")
                 ylab.append(f"{pname}: {vname}")
                 k += 1
@@ -111,8 +111,10 @@ def _summary_plot(results, path):
 
 def _fmt(v, key):
     f = v["folds"][key]
-    lo, hi = v["bootstrap95"][key]
     sd = f" ± {f['std']:.3f}" if len(v.get("fold_metrics", [])) > 1 else ""
+    if "bootstrap95" not in v:      # the fine-tuning variant (cryreason.finetune computes no bootstrap)
+        return f"{f['mean']:.3f}{sd}"
+    lo, hi = v["bootstrap95"][key]
     return f"{f['mean']:.3f}{sd} [{lo:.3f}, {hi:.3f}]"
 
 
@@ -166,11 +168,46 @@ def merge_cnn_permutations(results, out_dir):
             "png": f"permutation_{name}.png"}
 
 
+FINETUNE_VARIANT = "finetune_yamnet_top_layers"
+
+
+def merge_finetune(results, out_dir):
+    """Adds the "fine-tune YAMNet's top layers" variant of ``cryreason.finetune`` (finetune.json, when it has run on
+    this report's grouped seeds and has permutations) to the grouped protocol, so that the table, the verdict and the
+    Holm family include it, and draws its null (permutation_finetune.png). Its cells have no bootstrap interval
+    (finetune.py computes none); its permutation test, like the CNN models', is on the folds of the first seed."""
+    grouped = results["protocols"].get("grouped", {}).get("variants")
+    if grouped is None:
+        return
+    grouped.pop(FINETUNE_VARIANT, None)     # a metrics.json written earlier may hold the variant merged then
+    path = os.path.join(out_dir, "finetune.json")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        r = json.load(f)
+    pm = r.get("permutation") or {}
+    if r["grouped"]["seeds"] != results.get("config", {}).get("grouped_seeds") or not pm.get("n"):
+        return
+    perm = {"n_permutations": pm["n"], "source": "cryreason.finetune",
+            "protocol": f"stratified group 5-fold by app install, seeds [{r['grouped']['seeds'][0]}]",
+            "epochs": r["epochs"], "observed_macro_f1": pm["observed_macro_f1"],
+            "observed_macro_auc": pm["observed_macro_auc"], "p_macro_f1": pm["p_macro_f1"],
+            "p_macro_auc": pm["p_macro_auc"], "png": "permutation_finetune.png"}
+    grouped[FINETUNE_VARIANT] = {"folds": r["grouped"]["summary"], "fold_metrics": r["grouped"]["folds"],
+                                 "epochs": r["epochs"], "spec": r["protocol"], "permutation": perm}
+    from .cnn_permutation import plot
+
+    plot({**perm, "null_macro_f1": pm["null_macro_f1"], "null_macro_auc": pm["null_macro_auc"],
+          "title": "fine-tuned YAMNet layer13+14 + head (baselines: mean over the grouped seeds)",
+          "baselines_same_folds": r["grouped_baselines"]}, os.path.join(out_dir, perm["png"]))
+
+
 def rewrite_markdown(out_dir):
     """Rewrites report.md from metrics.json (and the CNN permutation tests when present) without recomputing anything."""
     with open(os.path.join(out_dir, "metrics.json")) as f:
         results = json.load(f)
     merge_cnn_permutations(results, out_dir)
+    merge_finetune(results, out_dir)
     add_multiplicity(results)
     with open(os.path.join(out_dir, "report.md"), "w") as f:
         f.write(markdown(results))
@@ -179,6 +216,7 @@ def rewrite_markdown(out_dir):
 def write_all(results, curves, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     merge_cnn_permutations(results, out_dir)
+    merge_finetune(results, out_dir)
     add_multiplicity(results)
     with open(os.path.join(out_dir, "metrics.json"), "w") as f:     # first, so that a failing plot loses no results
         json.dump(results, f, indent=1, default=float)
@@ -212,7 +250,7 @@ def markdown(results) -> str:
              f"{results['sequence_length']} patches (zero rows at the end; pooled features ignore them).")
     L.append(f"Configuration: CNN epochs {cfg['cnn_epochs']}, waveform-CNN epochs {cfg['wave_epochs']}, "
              f"permutations {cfg['n_perm']} (fast heads; the CNN models are tested by `cryreason.cnn_permutation` "
-             f"when it has run, below), grouped seeds {cfg['grouped_seeds']} "
+             f"and the fine-tuning by `cryreason.finetune` when they have run, below), grouped seeds {cfg['grouped_seeds']} "
              f"(study head and its variants: first {cfg['cnn_grouped_seeds']}; waveform baseline: first "
              f"{cfg['wave_grouped_seeds']}; logistic regression: first {cfg['logreg_seeds']}), "
              f"CNN weightings {cfg['cnn_variants']}, waveform baseline on {cfg['wave_protocols']}, "
@@ -266,9 +304,9 @@ def markdown(results) -> str:
                  f"After Holm over the {sum('permutation' in v for v in res['variants'].values())} tested variants: "
                  f"{', '.join(survive) if survive else 'none'}.")
     cnn = {k: v["permutation"] for k, v in results["protocols"].get("grouped", {}).get("variants", {}).items()
-           if v.get("permutation", {}).get("source") == "cryreason.cnn_permutation"}
+           if v.get("permutation", {}).get("source") in ("cryreason.cnn_permutation", "cryreason.finetune")}
     for k, pm in cnn.items():
-        L.append(f"- {k}: permutation test run separately (`python -m cryreason.cnn_permutation`, {pm['protocol']}, "
+        L.append(f"- {k}: permutation test run separately (`python -m {pm['source']}`, {pm['protocol']}, "
                  f"{pm['epochs']} epochs, {pm['n_permutations']} permutations); its own training of the true labels "
                  f"scored macro-F1 {pm['observed_macro_f1']:.3f} (p {pm['p_macro_f1']:.3f}), AUC "
                  f"{pm['observed_macro_auc']:.3f} (p {pm['p_macro_auc']:.3f}).")
@@ -277,7 +315,7 @@ def markdown(results) -> str:
     for k, v in results.get("pngs", {}).items():
         L.append(f"- {k}: ![{k}]({v})")
     for k, pm in cnn.items():
-        L.append(f"- permutation_{k}: ![permutation_{k}]({pm['png']})")
+        L.append(f"- {pm['png'][:-4]}: ![{pm['png'][:-4]}]({pm['png']})")
     ex = results.get("export", {})
     if ex:
         r = ex["reliability"]

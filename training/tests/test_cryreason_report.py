@@ -57,6 +57,48 @@ class ReportMergeTests(unittest.TestCase):
         # the null figure skips tests whose nulls live in their own file, instead of failing on them
         self.assertIsNotNone(report._nulls(results["protocols"]["grouped"], os.path.join(self.dir, "nulls.png"), "t"))
 
+    def finetune_record(self, seeds, n_perm):
+        v = self.results["protocols"]["grouped"]["variants"]["study_cnn_head"]
+        null = np.linspace(0.1, 0.2, n_perm).tolist()
+        return {"protocol": "fine-tuning", "epochs": 3,
+                "grouped": {"seeds": seeds, "summary": v["folds"], "folds": v["fold_metrics"]},
+                "grouped_baselines": self.results["protocols"]["grouped"]["baselines"],
+                "permutation": {"n": n_perm, "observed_macro_f1": 0.15, "observed_macro_auc": 0.48,
+                                "null_macro_f1": null, "null_macro_auc": null,
+                                "p_macro_f1": 0.004 if n_perm else None, "p_macro_auc": 0.6 if n_perm else None}}
+
+    def merged(self, record):
+        with open(os.path.join(self.dir, "finetune.json"), "w") as f:
+            json.dump(record, f)
+        report.rewrite_markdown(self.dir)
+        with open(os.path.join(self.dir, "report.md")) as f:
+            md = f.read()
+        with open(os.path.join(self.dir, "metrics.json")) as f:
+            results = json.load(f)
+        report.merge_finetune(results, self.dir)
+        report.add_multiplicity(results)
+        return md, results["protocols"]["grouped"]["variants"]
+
+    def test_finetuning_joins_the_grouped_table_and_the_holm_family(self):
+        md, variants = self.merged(self.finetune_record(self.results["config"]["grouped_seeds"], 200))
+
+        self.assertIn(f"{report.FINETUNE_VARIANT}: permutation test run separately (`python -m cryreason.finetune`", md)
+        self.assertIn("0.004 (n=200)", md)
+        pm = variants[report.FINETUNE_VARIANT]["permutation"]
+        n_tested = sum("permutation" in v for v in variants.values())
+        others = [v["permutation"]["p_macro_f1"] for k, v in variants.items() if "permutation" in v and k != report.FINETUNE_VARIANT]
+        # the smallest p of the family is multiplied by the family size, which now counts the fine-tuning
+        self.assertLess(0.004, min(others))
+        self.assertAlmostEqual(pm["holm_p_macro_f1"], min(1.0, n_tested * 0.004))
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "permutation_finetune.png")))
+
+    def test_finetuning_on_other_seeds_or_without_permutations_is_left_out(self):
+        seeds = self.results["config"]["grouped_seeds"]
+        for record in (self.finetune_record(seeds + [99], 200), self.finetune_record(seeds, 0)):
+            md, variants = self.merged(record)
+            self.assertNotIn(report.FINETUNE_VARIANT, md)
+            self.assertNotIn(report.FINETUNE_VARIANT, variants)
+
 
 if __name__ == "__main__":
     unittest.main()
