@@ -198,7 +198,7 @@ def merge_finetune(results, out_dir):
     from .cnn_permutation import plot
 
     plot({**perm, "null_macro_f1": pm["null_macro_f1"], "null_macro_auc": pm["null_macro_auc"],
-          "title": "fine-tuned YAMNet layer13+14 + head (baselines: mean over the grouped seeds)",
+          "title": "fine-tuned YAMNet top layers (baselines: seed means)",
           "baselines_same_folds": r["grouped_baselines"]}, os.path.join(out_dir, perm["png"]))
 
 
