@@ -89,29 +89,27 @@ public sealed class CryDetector : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(modelsFolder);
         options ??= CryDetectorOptions.Default;
-        YamnetEmbedder embedder = YamnetEmbedder.Create(Path.Combine(modelsFolder, YamnetEmbedder.ModelFileName), null, sessionOptions);
-        OnnxInferenceSession? head = null;
-        try
-        {
-            if (options.Mode == CryDetectorMode.TrainedHead)
-            {
-                string headPath = Path.Combine(modelsFolder, TrainedHeadFileName);
-                if (!File.Exists(headPath))
-                {
-                    throw new InvalidModelException($"Trained cry-detector head '{headPath}' not found. It is optional (made by the cry-detector training step, when run); use CryDetectorMode.ZeroShot (the default), which needs only yamnet.onnx.");
-                }
+        using var opened = new DisposeOnFailure();
+        YamnetEmbedder embedder = opened.Add(YamnetEmbedder.Create(Path.Combine(modelsFolder, YamnetEmbedder.ModelFileName), null, sessionOptions));
+        OnnxInferenceSession? head = OpenTrainedHead(modelsFolder, options, sessionOptions, opened);
+        return opened.HandOver(new CryDetector(embedder, options, head, ownsSessions: true));
+    }
 
-                head = OnnxInferenceSession.Create(headPath, sessionOptions);
-            }
-
-            return new CryDetector(embedder, options, head, ownsSessions: true);
-        }
-        catch
+    /// <summary>Opens <see cref="TrainedHeadFileName"/> when the options ask for the trained mode; otherwise null.</summary>
+    internal static OnnxInferenceSession? OpenTrainedHead(string modelsFolder, CryDetectorOptions options, OnnxSessionOptions? sessionOptions, DisposeOnFailure opened)
+    {
+        if (options.Mode != CryDetectorMode.TrainedHead)
         {
-            head?.Dispose();
-            embedder.Dispose();
-            throw;
+            return null;
         }
+
+        string headPath = Path.Combine(modelsFolder, TrainedHeadFileName);
+        if (!File.Exists(headPath))
+        {
+            throw new InvalidModelException($"Trained cry-detector head '{headPath}' not found. It is optional (made by the cry-detector training step, when run); use CryDetectorMode.ZeroShot (the default), which needs only yamnet.onnx.");
+        }
+
+        return opened.Add(OnnxInferenceSession.Create(headPath, sessionOptions));
     }
 
     /// <summary>The zero-shot score of one window's 521 YAMNet class scores: the configured combination of the configured classes.</summary>

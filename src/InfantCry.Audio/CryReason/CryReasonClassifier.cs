@@ -82,39 +82,13 @@ public sealed class CryReasonClassifier : ICryReasonClassifier, IDisposable
         YamnetClassMap classMap = YamnetClassMap.Load(Path.Combine(modelsFolder, YamnetClassMap.FileName));
         ModelReliability reliability = ModelReliabilityFile.Load(Path.Combine(modelsFolder, ModelReliabilityFile.FileName));
         CheckClassMap(classMap, options.Detector);
-        var disposables = new List<IDisposable>();
-        try
-        {
-            YamnetEmbedder embedder = YamnetEmbedder.Create(Path.Combine(modelsFolder, YamnetEmbedder.ModelFileName), options.Yamnet, sessionOptions);
-            disposables.Add(embedder);
-            OnnxInferenceSession? detectorHead = null;
-            if (options.Detector.Mode == CryDetectorMode.TrainedHead)
-            {
-                string detectorPath = Path.Combine(modelsFolder, CryDetector.TrainedHeadFileName);
-                if (!File.Exists(detectorPath))
-                {
-                    throw new InvalidModelException($"Trained cry-detector head '{detectorPath}' not found. It is optional; use CryDetectorMode.ZeroShot (the default), which needs only yamnet.onnx.");
-                }
-
-                detectorHead = OnnxInferenceSession.Create(detectorPath, sessionOptions);
-                disposables.Add(detectorHead);
-            }
-
-            OnnxInferenceSession headSession = OnnxInferenceSession.Create(headPath, sessionOptions);
-            disposables.Add(headSession);
-            var head = new CryReasonHead(headSession, options.HeadInputName, options.HeadOutputName, ownsSession: true);
-            var detector = new CryDetector(embedder, options.Detector, detectorHead, ownsSessions: true);
-            return new CryReasonClassifier(embedder, detector, head, reliability, classMap, options, ownsSessions: true);
-        }
-        catch
-        {
-            for (int i = disposables.Count - 1; i >= 0; i--)
-            {
-                disposables[i].Dispose();
-            }
-
-            throw;
-        }
+        using var opened = new DisposeOnFailure();
+        YamnetEmbedder embedder = opened.Add(YamnetEmbedder.Create(Path.Combine(modelsFolder, YamnetEmbedder.ModelFileName), options.Yamnet, sessionOptions));
+        OnnxInferenceSession? detectorHead = CryDetector.OpenTrainedHead(modelsFolder, options.Detector, sessionOptions, opened);
+        OnnxInferenceSession headSession = opened.Add(OnnxInferenceSession.Create(headPath, sessionOptions));
+        var head = new CryReasonHead(headSession, options.HeadInputName, options.HeadOutputName, ownsSession: true);
+        var detector = new CryDetector(embedder, options.Detector, detectorHead, ownsSessions: true);
+        return opened.HandOver(new CryReasonClassifier(embedder, detector, head, reliability, classMap, options, ownsSessions: true));
     }
 
     /// <summary>Builds a classifier over any inference sessions (another runtime, a test double).</summary>

@@ -96,16 +96,9 @@ public sealed class YamnetEmbedder : IDisposable
             throw new InvalidModelException($"YAMNet model '{modelPath}' not found; scripts/setup.d/20-yamnet.sh (run by scripts/setup.sh) writes it to artifacts/models/{ModelFileName}.");
         }
 
-        OnnxInferenceSession session = OnnxInferenceSession.Create(modelPath, sessionOptions);
-        try
-        {
-            return new YamnetEmbedder(session, options, ownsSession: true);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        using var opened = new DisposeOnFailure();
+        OnnxInferenceSession session = opened.Add(OnnxInferenceSession.Create(modelPath, sessionOptions));
+        return opened.HandOver(new YamnetEmbedder(session, options, ownsSession: true));
     }
 
     /// <summary>Patches YAMNet makes from <paramref name="sampleCount"/> samples at <paramref name="sampleRate"/> (at least 1).</summary>

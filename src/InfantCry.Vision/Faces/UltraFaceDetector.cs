@@ -76,16 +76,9 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
     /// <exception cref="InferenceException">ONNX Runtime rejected the file or was not found.</exception>
     public static UltraFaceDetector Create(string modelPath, FaceDetectorOptions? options = null, OnnxSessionOptions? sessionOptions = null)
     {
-        OnnxInferenceSession session = OnnxInferenceSession.Create(modelPath, sessionOptions);
-        try
-        {
-            return new UltraFaceDetector(session, options, ownsSession: true);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        using var opened = new DisposeOnFailure();
+        OnnxInferenceSession session = opened.Add(OnnxInferenceSession.Create(modelPath, sessionOptions));
+        return opened.HandOver(new UltraFaceDetector(session, options, ownsSession: true));
     }
 
     /// <inheritdoc />

@@ -97,16 +97,9 @@ public sealed class YuNetDetector : IFaceDetector, IDisposable
     /// <exception cref="InferenceException">ONNX Runtime rejected the file or was not found.</exception>
     public static YuNetDetector Create(string modelPath, FaceDetectorOptions? options = null, OnnxSessionOptions? sessionOptions = null)
     {
-        OnnxInferenceSession session = OnnxInferenceSession.Create(modelPath, sessionOptions);
-        try
-        {
-            return new YuNetDetector(session, options, ownsSession: true);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        using var opened = new DisposeOnFailure();
+        OnnxInferenceSession session = opened.Add(OnnxInferenceSession.Create(modelPath, sessionOptions));
+        return opened.HandOver(new YuNetDetector(session, options, ownsSession: true));
     }
 
     /// <inheritdoc />

@@ -150,29 +150,14 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         Require(detectorModelPath, "the face detectors come with the shared assets (../shared/models/face, see ../shared/ASSETS.md)");
         Require(shapePredictorPath, "install Debian's libdlib-data (scripts/setup.d/30-dlib-oracle.sh does)");
 
-        var owned = new List<IDisposable>();
-        try
-        {
-            ShapePredictor predictor = ShapePredictor.Load(shapePredictorPath);
-            IFaceDetector detector = detectorKind == PainFaceDetector.YuNet
-                ? YuNetDetector.Create(detectorModelPath, sessionOptions: sessionOptions)
-                : UltraFaceDetector.Create(detectorModelPath, sessionOptions: sessionOptions);
-            owned.Add((IDisposable)detector);
-            OnnxInferenceSession encoder = OnnxInferenceSession.Create(encoderPath, sessionOptions);
-            owned.Add(encoder);
-            OnnxInferenceSession sequence = OnnxInferenceSession.Create(sequencePath, sessionOptions);
-            owned.Add(sequence);
-            return new PainLevelEstimator(encoder, sequence, detector, predictor, options, ownsModels: true);
-        }
-        catch
-        {
-            foreach (IDisposable d in owned)
-            {
-                d.Dispose();
-            }
-
-            throw;
-        }
+        ShapePredictor predictor = ShapePredictor.Load(shapePredictorPath);
+        using var opened = new DisposeOnFailure();
+        IFaceDetector detector = detectorKind == PainFaceDetector.YuNet
+            ? opened.Add(YuNetDetector.Create(detectorModelPath, sessionOptions: sessionOptions))
+            : opened.Add(UltraFaceDetector.Create(detectorModelPath, sessionOptions: sessionOptions));
+        OnnxInferenceSession encoder = opened.Add(OnnxInferenceSession.Create(encoderPath, sessionOptions));
+        OnnxInferenceSession sequence = opened.Add(OnnxInferenceSession.Create(sequencePath, sessionOptions));
+        return opened.HandOver(new PainLevelEstimator(encoder, sequence, detector, predictor, options, ownsModels: true));
     }
 
     /// <summary>Loads only the pain models, for callers that supply each frame's landmarks (datasets that come with them).</summary>
@@ -189,25 +174,10 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         string sequencePath = Path.Combine(modelsFolder, SequenceFileName);
         Require(encoderPath, SetupStep);
         Require(sequencePath, SetupStep);
-        OnnxInferenceSession encoder = OnnxInferenceSession.Create(encoderPath, sessionOptions);
-        try
-        {
-            OnnxInferenceSession sequence = OnnxInferenceSession.Create(sequencePath, sessionOptions);
-            try
-            {
-                return new PainLevelEstimator(encoder, sequence, null, null, options, ownsModels: true);
-            }
-            catch
-            {
-                sequence.Dispose();
-                throw;
-            }
-        }
-        catch
-        {
-            encoder.Dispose();
-            throw;
-        }
+        using var opened = new DisposeOnFailure();
+        OnnxInferenceSession encoder = opened.Add(OnnxInferenceSession.Create(encoderPath, sessionOptions));
+        OnnxInferenceSession sequence = opened.Add(OnnxInferenceSession.Create(sequencePath, sessionOptions));
+        return opened.HandOver(new PainLevelEstimator(encoder, sequence, null, null, options, ownsModels: true));
     }
 
     /// <inheritdoc />

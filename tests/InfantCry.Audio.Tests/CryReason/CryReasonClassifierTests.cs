@@ -140,6 +140,10 @@ public class CryReasonClassifierTests
             Assert.That(() => CryReasonClassifier.Create(dir), Throws.TypeOf<InvalidModelException>().With.Message.Contains("cryreason_reliability.json").And.Message.Contains("50-cryreason.sh"));
             File.WriteAllText(Path.Combine(dir, "cryreason_reliability.json"), """{"Protocol":"p","MacroF1":0.1,"MacroRocAuc":0.5,"BaselineMacroF1":0.2,"PermutationPValue":null,"BetterThanChance":false,"Summary":"s"}""");
             Assert.That(() => CryReasonClassifier.Create(dir), Throws.TypeOf<InvalidModelException>().With.Message.Contains("yamnet.onnx").And.Message.Contains("20-yamnet.sh"));
+            File.Copy(Artifacts.Require(YamnetEmbedder.ModelFileName, "20-yamnet.sh"), Path.Combine(dir, YamnetEmbedder.ModelFileName));
+            var trained = new CryReasonClassifierOptions { Detector = new CryDetectorOptions { Mode = CryDetectorMode.TrainedHead } };
+            Assert.That(() => CryReasonClassifier.Create(dir, trained), Throws.TypeOf<InvalidModelException>().With.Message.Contains(CryDetector.TrainedHeadFileName).And.Message.Contains("ZeroShot"));
+            Assert.That(() => CryReasonClassifier.Create(dir), Throws.InstanceOf<InferenceException>(), "the head file is not an ONNX model");
         }
         finally
         {
