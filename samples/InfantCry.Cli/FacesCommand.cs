@@ -57,11 +57,10 @@ public static class FacesCommand
             return CliOutput.Fail($"--size {size} must be 8 to 1024.");
         }
 
-        string assets = Environment.GetEnvironmentVariable("INFANTCRY_ASSETS") is { Length: > 0 } a ? a : Path.GetFullPath("../shared");
-        string modelPath = modelFile?.FullName ?? Path.Combine(assets, "models", "face", detectorKind == "yunet" ? "yunet/yunet_s_dynamic.onnx" : "ultraface/version-RFB-320.onnx");
+        string modelPath = modelFile?.FullName ?? SharedAssets.FaceDetector(yunet: detectorKind == "yunet");
         if (!File.Exists(modelPath))
         {
-            return CliOutput.Fail($"detector model '{modelPath}' does not exist; pass --model or set INFANTCRY_ASSETS.");
+            return CliOutput.Fail($"detector model '{modelPath}' does not exist; pass --model or set {SharedAssets.Variable}.");
         }
 
         (int width, int height, string fps) = Ffmpeg.Probe($"\"{input.FullName}\"");

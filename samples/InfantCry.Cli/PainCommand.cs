@@ -66,9 +66,8 @@ public static class PainCommand
             return CliOutput.Fail($"input '{input}' is neither a file nor a folder.");
         }
 
-        string assets = Environment.GetEnvironmentVariable("INFANTCRY_ASSETS") is { Length: > 0 } s ? s : Path.GetFullPath("../shared");
         string modelsFolder = ModelsFolder.Resolve(modelsOption).Path;
-        string detectorPath = detectorFile?.FullName ?? Path.Combine(assets, "models", "face", "ultraface", "version-RFB-320.onnx");
+        string detectorPath = detectorFile?.FullName ?? SharedAssets.FaceDetector(yunet: false);
         var sessionOptions = new OnnxSessionOptions { IntraOpThreads = threads };
 
         using PainLevelEstimator estimator = PainLevelEstimator.Create(modelsFolder, detectorPath, landmarkFile.FullName, sessionOptions: sessionOptions);
