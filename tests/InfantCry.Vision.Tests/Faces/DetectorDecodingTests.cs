@@ -266,14 +266,8 @@ public class DetectorDecodingTests
     {
         ImageBuffer frame = Solid(640, 480, 1, 2, 3);
         var tensor = new float[3 * 240 * 320];
-        Letterbox.Prepare(frame, tensor, 320, 240, ChannelOrder.Rgb, 127f, 1f / 128f, 0f);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++)
-        {
-            Letterbox.Prepare(frame, tensor, 320, 240, ChannelOrder.Rgb, 127f, 1f / 128f, 0f);
-        }
-
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        long allocated = Allocations.PerPass(() => Letterbox.Prepare(frame, tensor, 320, 240, ChannelOrder.Rgb, 127f, 1f / 128f, 0f));
+        Assert.That(allocated, Is.Zero);
     }
 
     [Test]

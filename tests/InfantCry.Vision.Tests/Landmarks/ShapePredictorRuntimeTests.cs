@@ -35,18 +35,13 @@ public sealed class ShapePredictorRuntimeTests
         OracleImage image = LandmarkTestData.Oracle.First(i => i.Faces.Count > 0);
         RectangleF box = image.Faces[0].Box;
         var points = new PointF[model.PartCount];
-        for (int i = 0; i < 3; i++)
+        long allocated = Allocations.PerPass(() =>
         {
-            model.Predict(image.Image, box, points);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-        {
-            model.Predict(image.Image, box, points);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 4; i++)
+            {
+                model.Predict(image.Image, box, points);
+            }
+        });
         Assert.That(allocated, Is.Zero);
     }
 

@@ -99,16 +99,19 @@ public class FrameSequencerTests
         }
 
         var newest = new float[100];
-        long before = GC.GetAllocatedBytesForCurrentThread();
         int windows = 0;
-        for (int i = 0; i < 100; i++)
+        long allocated = Allocations.PerPass(() =>
         {
-            f[0] = i;
-            windows += s.Push(f, out FrameWindow w) ? 1 : 0;
-            newest[i] = w[3][0];
-        }
+            windows = 0;
+            for (int i = 0; i < 100; i++)
+            {
+                f[0] = i;
+                windows += s.Push(f, out FrameWindow w) ? 1 : 0;
+                newest[i] = w[3][0];
+            }
+        });
 
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(allocated, Is.Zero);
         Assert.That(newest, Is.EqualTo(Enumerable.Range(0, 100).Select(i => (float)i).ToArray()));
         Assert.That(windows, Is.EqualTo(100));
     }
