@@ -28,11 +28,14 @@ public sealed class SoakTests
     /// How growth is judged: the lowest reading of the last third minus the lowest of the first third, divided by the
     /// cycles between the thirds' starts. Measured here without a leak (2 cores, 20,000 cycles), the heap in use sits at
     /// about 17 MB and leaves it in bursts of 5 to 17 MB that last up to 7,500 cycles and then go back; the resident set
-    /// steps up 7 to 10 MB after warm-up. A least-squares trend is moved by one such burst (the earlier version of this
-    /// test, a 16 MiB trend over 10,000 cycles of the resident set, failed once that way on a loaded machine). A leak
-    /// only grows, so it raises the lowest reading of the last third; a burst that goes back does not. Floor growth
-    /// measured without a leak: -27 to 67 B per cycle over eight runs, four of them beside the other test projects; with a leak put in for the check (a 2,000-byte
-    /// <c>Marshal.AllocHGlobal</c> per cycle, never freed): 2,319 B per cycle, and the test failed.
+    /// steps up 7 to 10 MB after warm-up. One such burst moves a least-squares trend. The earlier version of this test
+    /// (a 16 MiB trend of the resident set over 10,000 cycles) failed once, with no leak, on a loaded machine. A leak
+    /// only grows, so it raises the lowest reading of the last third; a burst that goes back does not.
+    /// </para>
+    /// <para>
+    /// Floor growth measured without a leak: -27 to 67 B per cycle over eight runs, four of them beside the other test
+    /// projects. With a leak put in for the check (a 2,000-byte <c>Marshal.AllocHGlobal</c> per cycle, never freed):
+    /// 2,319 B per cycle, and the test failed.
     /// </para>
     /// </remarks>
     private const double AllowedGrowthBytesPerCycle = 1_700;
