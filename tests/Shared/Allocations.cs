@@ -14,11 +14,11 @@ internal static class Allocations
     /// <param name="passes">Measured passes, at least 2.</param>
     /// <returns>The least number of bytes a measured pass allocated.</returns>
     /// <remarks>
-    /// Why the least pass and not a single one: the runtime itself allocates on the measuring thread at moments no test
-    /// controls (tiered compilation promoting a hot method, an on-stack replacement), and a loaded machine moves those
-    /// moments into whichever pass is measured. CI once saw 6,464 bytes in one pass of a frontend that allocates
-    /// nothing; dotnet/BenchmarkDotNet#1542 describes the same effect. Code under test that allocates does so in every
-    /// pass, so the least pass still shows it, while a one-off runtime allocation is dropped.
+    /// Why the least pass and not a single one: CI twice saw 6,464 bytes in one measured pass of a YAMNet frontend that
+    /// allocates nothing, while other runs passed. The bytes come from the runtime at a moment no test controls; which
+    /// event it is was not reproduced here (tiered compilation and on-stack replacement are known candidates, see
+    /// dotnet/BenchmarkDotNet#1542). Code under test that allocates does so in every pass, so the least pass still
+    /// shows it, while a one-off runtime allocation is dropped.
     /// </remarks>
     public static long PerPass(Action pass, int passes = DefaultPasses)
     {

@@ -8,7 +8,6 @@ namespace InfantCry.Onnx.Tests.Sessions;
 [NonParallelizable]
 public sealed class AllocationTests
 {
-    private const int WarmUpRuns = 20;
     private const int MeasuredRuns = 200;
 
     [TestCase("gemm")]
@@ -23,11 +22,6 @@ public sealed class AllocationTests
         TensorOutput[] outputs = model.Outputs.Select(o => o.Type == TensorElementType.Float32
             ? TensorOutput.Float32(o.Name, new float[o.Float32!.Length], o.Shape)
             : TensorOutput.Int64(o.Name, new long[o.Int64!.Length], o.Shape)).ToArray();
-        for (int i = 0; i < WarmUpRuns; i++)
-        {
-            session.Run(inputs, outputs);
-        }
-
         long allocated = Allocations.PerPass(() =>
         {
             for (int i = 0; i < MeasuredRuns; i++)
