@@ -10,9 +10,8 @@ using System.Diagnostics;
 using System.Drawing;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using InfantCry.Imaging;
-using InfantCry.Landmarks;
-
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Landmarks;
 string oracle = "artifacts/oracle";
 string model = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
 int iterations = 20;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using InfantCry.Audio.Features;
 using InfantCry.Audio.Resampling;
-
 // Usage (driven by scripts/compare-audio.sh):
 //   resample <in.f32> <fromRate> <toRate> <out.f32> <repeats>   whole-file streaming resample, best/median time
 //   frontend <in16k.f32> <outLogMel.f32> <repeats>                unpadded log-mel frames [frames, 64] + patches timing

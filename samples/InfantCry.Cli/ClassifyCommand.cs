@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using InfantCry.CryReason;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Reasons;
+using InfantCry.Audio.Reasons;
+using InfantCry.Evaluation;
 
 namespace InfantCry.Cli;
 

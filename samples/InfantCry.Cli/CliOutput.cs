@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using InfantCry.CryReason;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Reasons;
+using InfantCry.Evaluation;
 
 namespace InfantCry.Cli;
 
@@ -11,7 +13,7 @@ internal static class CliOutput
 
     public static string F(double value, string format = "F3") => value.ToString(format, CultureInfo.InvariantCulture);
 
-    public static string Label(CryReason.CryReason reason) => CryReasonFoldManifest.Labels[(int)reason];
+    public static string Label(CryReason reason) => CryReasonFoldManifest.Labels[(int)reason];
 
     public static void WriteReliability(Utf8JsonWriter w, ModelReliability r)
     {

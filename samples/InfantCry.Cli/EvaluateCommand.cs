@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using InfantCry.Audio.Yamnet;
-using InfantCry.CryReason;
+using InfantCry.Evaluation;
 
 namespace InfantCry.Cli;
 

@@ -2,10 +2,11 @@ using System.CommandLine;
 using System.Drawing;
 using System.Globalization;
 using System.Text;
-using InfantCry.Alignment;
-using InfantCry.Faces;
-using InfantCry.Imaging;
-using InfantCry.Landmarks;
+using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Alignment;
+using InfantCry.Vision.Faces;
+using InfantCry.Vision.Landmarks;
 
 namespace InfantCry.Cli;
 

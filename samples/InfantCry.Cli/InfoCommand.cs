@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Reflection;
 using InfantCry.Audio.Detection;
+using InfantCry.Audio.Reasons;
 using InfantCry.Audio.Yamnet;
-using InfantCry.CryReason;
-using InfantCry.Onnx;
+using InfantCry.Evaluation;
+using InfantCry.Onnx.Runtime;
 
 namespace InfantCry.Cli;
 

@@ -1,3 +1,5 @@
+using InfantCry.Abstractions.Errors;
+
 namespace InfantCry.Cli;
 
 /// <summary>

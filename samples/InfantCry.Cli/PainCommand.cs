@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Drawing;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using InfantCry.Imaging;
-using InfantCry.Onnx;
-using InfantCry.Pain;
+using System.Text;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Abstractions.Pain;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Vision.Pain;
 
 namespace InfantCry.Cli;
 

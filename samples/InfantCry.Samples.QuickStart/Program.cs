@@ -4,14 +4,15 @@
 // detector and the test photo used by the vision half (decoded here with ffmpeg to raw RGB).
 using System.Diagnostics;
 using System.Drawing;
+using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Abstractions.Reasons;
 using InfantCry.Audio.Features;
+using InfantCry.Audio.Reasons;
 using InfantCry.Audio.Resampling;
 using InfantCry.Audio.Wav;
-using InfantCry.CryReason;
-using InfantCry.Faces;
-using InfantCry.Imaging;
-using InfantCry.Landmarks;
-
+using InfantCry.Vision.Faces;
+using InfantCry.Vision.Landmarks;
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: QuickStart <models folder> <recording.wav> [<assets folder>]");

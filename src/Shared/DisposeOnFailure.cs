@@ -1,4 +1,6 @@
-namespace InfantCry;
+using InfantCry.Onnx.Sessions;
+
+namespace InfantCry.Shared;
 
 /// <summary>
 /// Collects what a factory opens (sessions, detectors) and disposes it, last first, when the factory fails before it

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using InfantCry.Abstractions.Reasons;
+using InfantCry.Audio.Reasons;
 using InfantCry.Audio.Tests.Support;
 using InfantCry.Audio.Tests.Wav;
 using InfantCry.Audio.Wav;
-using InfantCry.CryReason;
+using InfantCry.Evaluation;
 
 namespace InfantCry.Cli.Tests;
 

@@ -1,10 +1,10 @@
 using System.Drawing;
 using System.Runtime.CompilerServices;
-using InfantCry.CryReason;
-using InfantCry.Faces;
-using InfantCry.Imaging;
-using InfantCry.Inference;
-using InfantCry.Pain;
+using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Abstractions.Pain;
+using InfantCry.Abstractions.Reasons;
 
 namespace InfantCry.PublicApi.Tests;
 
@@ -90,7 +90,7 @@ public sealed class ExtensionPointTests
                 IsCry = loud,
                 CryScore = loud ? 1 : 0,
                 Probabilities = p,
-                TopReason = loud ? CryReason.CryReason.Hungry : null,
+                TopReason = loud ? CryReason.Hungry : null,
                 Timeline = [],
                 Duration = TimeSpan.FromSeconds((double)samples.Length / sampleRate),
                 Reliability = Unknown,
@@ -113,7 +113,7 @@ public sealed class ExtensionPointTests
             Assert.That(silent.IsCry, Is.False);
             Assert.That(silent.TopReason, Is.Null, "no reason is invented for non-cry audio");
             Assert.That(silent.Duration, Is.EqualTo(TimeSpan.FromSeconds(1)));
-            Assert.That(loud.TopReason, Is.EqualTo(CryReason.CryReason.Hungry));
+            Assert.That(loud.TopReason, Is.EqualTo(CryReason.Hungry));
             Assert.That(loud with { CryScore = 0.5f }, Is.Not.EqualTo(loud), "results are value-comparable records");
         });
     }

@@ -31,7 +31,7 @@ public class YamnetFrontendBenchmarks
         _logMel = new float[Math.Max(1, YamnetFrontend.GetFrameCount(n)) * YamnetFrontend.MelBands];
         _patches = new float[YamnetFrontend.GetPatchCount(n) * YamnetFrontend.PatchLength];
         _streaming = new YamnetStreamingFrontend();
-        _streamOut = new float[(_streaming.GetPatchCountForWrite(n) + 2) * YamnetFrontend.PatchLength];
+        _streamOut = new float[(_streaming.GetPatchCountForProcess(n) + 2) * YamnetFrontend.PatchLength];
     }
 
     /// <summary>Log-mel frames of the unpadded clip (for 10 ms: no complete frame, the cost of the call itself).</summary>
@@ -44,13 +44,13 @@ public class YamnetFrontendBenchmarks
 
     /// <summary>Streaming: the clip is written as one chunk into a live stream (frames and patches as they complete).</summary>
     [Benchmark]
-    public int StreamingWrite()
+    public int StreamingProcess()
     {
-        if (_streaming.GetPatchCountForWrite(_samples.Length) * YamnetFrontend.PatchLength > _streamOut.Length)
+        if (_streaming.GetPatchCountForProcess(_samples.Length) * YamnetFrontend.PatchLength > _streamOut.Length)
         {
             _streaming.Reset();
         }
 
-        return _streaming.Write(_samples, _streamOut);
+        return _streaming.Process(_samples, _streamOut);
     }
 }

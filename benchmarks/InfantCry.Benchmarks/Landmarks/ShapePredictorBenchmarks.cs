@@ -2,8 +2,8 @@ using System.Drawing;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using InfantCry.Imaging;
-using InfantCry.Landmarks;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Landmarks;
 
 namespace InfantCry.Benchmarks.Landmarks;
 

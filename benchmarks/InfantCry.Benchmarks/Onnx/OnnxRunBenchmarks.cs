@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using InfantCry.Inference;
-using InfantCry.Onnx;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Onnx.Sessions;
 
 namespace InfantCry.Benchmarks.Onnx;
 

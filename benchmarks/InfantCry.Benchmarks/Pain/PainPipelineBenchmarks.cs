@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Drawing;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using InfantCry.Imaging;
-using InfantCry.Onnx;
-using InfantCry.Pain;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Abstractions.Pain;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Vision.Pain;
 
 namespace InfantCry.Benchmarks.Pain;
 

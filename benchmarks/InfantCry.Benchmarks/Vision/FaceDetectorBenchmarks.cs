@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using InfantCry.Faces;
-using InfantCry.Imaging;
-using InfantCry.Onnx;
+using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Vision.Faces;
 
 namespace InfantCry.Benchmarks.Vision;
 

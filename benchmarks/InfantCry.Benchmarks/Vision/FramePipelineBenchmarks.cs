@@ -1,8 +1,9 @@
-using BenchmarkDotNet.Attributes;
 using System.Drawing;
-using InfantCry.Alignment;
-using InfantCry.Faces;
-using InfantCry.Imaging;
+using BenchmarkDotNet.Attributes;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Alignment;
+using InfantCry.Vision.Faces;
+using InfantCry.Vision.Imaging;
 
 namespace InfantCry.Benchmarks.Vision;
 

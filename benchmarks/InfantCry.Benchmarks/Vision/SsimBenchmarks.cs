@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using InfantCry.Quality;
+using InfantCry.Vision.Quality;
 
 namespace InfantCry.Benchmarks.Vision;
 

@@ -3,7 +3,7 @@ using InfantCry.Audio.Features;
 using InfantCry.Audio.Resampling;
 using InfantCry.Audio.Wav;
 using InfantCry.Audio.Yamnet;
-using InfantCry.Onnx;
+using InfantCry.Onnx.Sessions;
 
 namespace InfantCry.Benchmarks.Yamnet;
 

@@ -1,4 +1,4 @@
-namespace InfantCry;
+namespace InfantCry.Abstractions.Errors;
 
 /// <summary>Base of InfantCry's domain exceptions: something about the caller's data, a model or the runtime was wrong.</summary>
 public class InfantCryException : Exception

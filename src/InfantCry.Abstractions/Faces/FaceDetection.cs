@@ -1,7 +1,7 @@
 using System.Drawing;
-using InfantCry.Imaging;
+using InfantCry.Abstractions.Imaging;
 
-namespace InfantCry.Faces;
+namespace InfantCry.Abstractions.Faces;
 
 /// <summary>A face found in an image.</summary>
 /// <param name="Box">The face box in pixel coordinates of the input image.</param>

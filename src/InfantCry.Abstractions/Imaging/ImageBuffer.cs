@@ -1,4 +1,4 @@
-namespace InfantCry.Imaging;
+namespace InfantCry.Abstractions.Imaging;
 
 /// <summary>
 /// A read-only view of pixels in caller memory: width, height, row stride in bytes and pixel format. InfantCry

@@ -1,4 +1,4 @@
-namespace InfantCry.Imaging;
+namespace InfantCry.Abstractions.Imaging;
 
 /// <summary>Layout of one pixel in an <see cref="ImageBuffer"/>.</summary>
 public enum PixelFormat

@@ -1,4 +1,6 @@
-namespace InfantCry.Inference;
+using InfantCry.Abstractions.Errors;
+
+namespace InfantCry.Abstractions.Inference;
 
 /// <summary>
 /// A loaded model that maps named input tensors to named output tensors. This is the seam between InfantCry's
@@ -23,7 +25,7 @@ public interface IInferenceSession : IDisposable
     /// <param name="outputs">The outputs to compute, each with a buffer of the exact shape the model produces.</param>
     /// <param name="cancellationToken">Cancels the run; the runtime stops at its next check.</param>
     /// <exception cref="ArgumentException">An input or output name is unknown, or a shape or element type does not fit the model.</exception>
-    /// <exception cref="InfantCry.InferenceException">The runtime failed.</exception>
+    /// <exception cref="InfantCry.Abstractions.Errors.InferenceException">The runtime failed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     void Run(ReadOnlySpan<TensorInput> inputs, ReadOnlySpan<TensorOutput> outputs, CancellationToken cancellationToken = default);
@@ -34,7 +36,7 @@ public interface IInferenceSession : IDisposable
     /// <param name="cancellationToken">Cancels the run; the runtime stops at its next check.</param>
     /// <returns>One tensor per requested output, in the order requested.</returns>
     /// <exception cref="ArgumentException">An input or output name is unknown, or a shape or element type does not fit the model.</exception>
-    /// <exception cref="InfantCry.InferenceException">The runtime failed.</exception>
+    /// <exception cref="InfantCry.Abstractions.Errors.InferenceException">The runtime failed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
     IReadOnlyList<NamedTensor> Run(ReadOnlySpan<TensorInput> inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellationToken = default);

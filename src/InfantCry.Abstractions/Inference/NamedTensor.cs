@@ -1,4 +1,4 @@
-namespace InfantCry.Inference;
+namespace InfantCry.Abstractions.Inference;
 
 /// <summary>An output tensor owned by the caller after <c>Run</c>: a name, a shape and managed data.</summary>
 /// <remarks>Immutable after construction apart from the data arrays, which the caller owns.</remarks>

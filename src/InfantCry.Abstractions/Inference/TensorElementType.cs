@@ -1,4 +1,4 @@
-namespace InfantCry.Inference;
+namespace InfantCry.Abstractions.Inference;
 
 /// <summary>Element type of a tensor. The numeric values equal ONNX's <c>TensorProto.DataType</c>.</summary>
 public enum TensorElementType

@@ -1,4 +1,4 @@
-namespace InfantCry.Inference;
+namespace InfantCry.Abstractions.Inference;
 
 /// <summary>Describes one input or output of an inference session: its name, element type and shape.</summary>
 /// <remarks>Immutable and thread-safe.</remarks>

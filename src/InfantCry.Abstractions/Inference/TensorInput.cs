@@ -1,4 +1,4 @@
-namespace InfantCry.Inference;
+namespace InfantCry.Abstractions.Inference;
 
 /// <summary>
 /// A named input tensor over caller-owned memory. Sessions read the memory during <c>Run</c> without copying it

@@ -1,4 +1,4 @@
-namespace InfantCry.Inference;
+namespace InfantCry.Abstractions.Inference;
 
 /// <summary>
 /// A named output written by the session into caller-owned memory of a known shape. Reusing the same buffers

@@ -1,4 +1,4 @@
-namespace InfantCry.Inference;
+namespace InfantCry.Abstractions.Inference;
 
 /// <summary>Helpers for tensor shapes given as spans of dimensions.</summary>
 public static class TensorShape

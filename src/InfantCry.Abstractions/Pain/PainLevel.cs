@@ -1,7 +1,7 @@
 using System.Drawing;
-using InfantCry.Imaging;
+using InfantCry.Abstractions.Imaging;
 
-namespace InfantCry.Pain;
+namespace InfantCry.Abstractions.Pain;
 
 /// <summary>Pain levels of the pain study (from FLACC scores), in the order of the estimator's probability vector.</summary>
 public enum PainLevel

@@ -1,8 +1,8 @@
 namespace InfantCry.Audio.Features;
 
 /// <summary>
-/// YAMNet patches from a live 16 kHz stream: feed samples as they arrive with <see cref="Write"/>, which returns every
-/// patch that became complete; <see cref="Complete"/> ends the stream with YAMNet's pad_waveform. The patches are
+/// YAMNet patches from a live 16 kHz stream: feed samples as they arrive with <see cref="Process"/>, which returns every
+/// patch that became complete; <see cref="Flush"/> ends the stream with YAMNet's pad_waveform. The patches are
 /// bit-identical to <see cref="YamnetFrontend.ComputePatches(ReadOnlySpan{float}, Span{float})"/> on the whole
 /// recording, however the samples are chunked.
 /// </summary>
@@ -32,11 +32,11 @@ public sealed class YamnetStreamingFrontend
     /// <summary>Patches emitted so far.</summary>
     public long PatchCount { get; private set; }
 
-    /// <summary>The number of patches the next <see cref="Write"/> of <paramref name="sampleCount"/> samples will emit.</summary>
+    /// <summary>The number of patches the next <see cref="Process"/> of <paramref name="sampleCount"/> samples will emit.</summary>
     /// <param name="sampleCount">Samples, zero or more.</param>
-    /// <returns>The count; the destination of <see cref="Write"/> needs that many times <see cref="YamnetFrontend.PatchLength"/> floats.</returns>
+    /// <returns>The count; the destination of <see cref="Process"/> needs that many times <see cref="YamnetFrontend.PatchLength"/> floats.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleCount"/> is negative.</exception>
-    public int GetPatchCountForWrite(int sampleCount)
+    public int GetPatchCountForProcess(int sampleCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sampleCount);
         return (int)(PatchesCompleteAt(SampleCount + sampleCount) - PatchesCompleteAt(SampleCount));
@@ -53,24 +53,24 @@ public sealed class YamnetStreamingFrontend
 
     /// <summary>Adds samples and writes the patches that became complete.</summary>
     /// <param name="samples16k">The next 16 kHz samples.</param>
-    /// <param name="patches">At least <see cref="GetPatchCountForWrite"/>(samples16k.Length) · <see cref="YamnetFrontend.PatchLength"/> floats.</param>
+    /// <param name="patches">At least <see cref="GetPatchCountForProcess"/>(samples16k.Length) · <see cref="YamnetFrontend.PatchLength"/> floats.</param>
     /// <returns>Patches written to the start of <paramref name="patches"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="patches"/> is too short.</exception>
     /// <exception cref="InvalidOperationException">The stream was completed; call <see cref="Reset"/>.</exception>
-    public int Write(ReadOnlySpan<float> samples16k, Span<float> patches)
+    public int Process(ReadOnlySpan<float> samples16k, Span<float> patches)
     {
         if (_completed)
         {
             throw new InvalidOperationException("The stream was completed; call Reset() before writing a new stream.");
         }
 
-        int expected = GetPatchCountForWrite(samples16k.Length);
+        int expected = GetPatchCountForProcess(samples16k.Length);
         if (patches.Length < (long)expected * YamnetFrontend.PatchLength)
         {
             throw new ArgumentException($"Destination has {patches.Length} floats; {expected} patches need {(long)expected * YamnetFrontend.PatchLength}.", nameof(patches));
         }
 
-        int written = WriteCore(samples16k, patches);
+        int written = ProcessCore(samples16k, patches);
         SampleCount += samples16k.Length;
         return written;
     }
@@ -80,7 +80,7 @@ public sealed class YamnetStreamingFrontend
     /// <returns>Patches written: 0 or 1.</returns>
     /// <exception cref="ArgumentException"><paramref name="patches"/> is too short.</exception>
     /// <exception cref="InvalidOperationException">The stream was already completed.</exception>
-    public int Complete(Span<float> patches)
+    public int Flush(Span<float> patches)
     {
         if (_completed)
         {
@@ -100,7 +100,7 @@ public sealed class YamnetStreamingFrontend
         while (missing > 0)
         {
             int n = (int)Math.Min(missing, Zeros.Length);
-            written += WriteCore(Zeros.AsSpan(0, n), patches[(written * YamnetFrontend.PatchLength)..]);
+            written += ProcessCore(Zeros.AsSpan(0, n), patches[(written * YamnetFrontend.PatchLength)..]);
             missing -= n;
         }
 
@@ -110,7 +110,7 @@ public sealed class YamnetStreamingFrontend
     private static long PatchesCompleteAt(long samples) =>
         samples < YamnetFrontend.MinimumSamples ? 0 : 1 + ((samples - YamnetFrontend.MinimumSamples) / YamnetFrontend.PatchHopSamples);
 
-    private int WriteCore(ReadOnlySpan<float> samples, Span<float> patches)
+    private int ProcessCore(ReadOnlySpan<float> samples, Span<float> patches)
     {
         int written = 0;
         while (!samples.IsEmpty)

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
+using InfantCry.Abstractions.Errors;
+
 namespace InfantCry.Audio.Wav;
 
 /// <summary>

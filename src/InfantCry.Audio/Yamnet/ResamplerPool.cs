@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using InfantCry.Audio.Features;
 using InfantCry.Audio.Resampling;
 using InfantCry.Audio.Wav;
 

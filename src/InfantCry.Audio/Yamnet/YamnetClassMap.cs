@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 
+using InfantCry.Abstractions.Errors;
+
 namespace InfantCry.Audio.Yamnet;
 
 /// <summary>One of YAMNet's AudioSet classes: its index in the score vector, its AudioSet id and its display name.</summary>

@@ -1,9 +1,12 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Inference;
 using InfantCry.Audio.Features;
-using InfantCry.Inference;
-using InfantCry.Onnx;
+using InfantCry.Audio.Resampling;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Shared;
 
 namespace InfantCry.Audio.Yamnet;
 

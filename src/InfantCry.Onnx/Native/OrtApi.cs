@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
+using InfantCry.Onnx.Runtime;
+
 namespace InfantCry.Onnx.Native;
 
 /// <summary>

@@ -2,6 +2,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text;
 
+using InfantCry.Onnx.Runtime;
+
 namespace InfantCry.Onnx.Native;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace InfantCry.Onnx;
+namespace InfantCry.Onnx.Runtime;
 
 /// <summary>ONNX Runtime's error codes (<c>OrtErrorCode</c> in ONNX Runtime 1.30); the numeric values are the native ones.</summary>
 public enum OnnxErrorCode

@@ -1,6 +1,6 @@
 using InfantCry.Onnx.Native;
 
-namespace InfantCry.Onnx;
+namespace InfantCry.Onnx.Runtime;
 
 /// <summary>Diagnostics about the ONNX Runtime native library InfantCry uses.</summary>
 /// <remarks>

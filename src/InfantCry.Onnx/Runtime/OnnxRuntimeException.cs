@@ -1,4 +1,6 @@
-namespace InfantCry.Onnx;
+using InfantCry.Abstractions.Errors;
+
+namespace InfantCry.Onnx.Runtime;
 
 /// <summary>ONNX Runtime reported an error: carries the runtime's <see cref="OnnxErrorCode"/> and its message.</summary>
 public class OnnxRuntimeException : InferenceException

@@ -3,10 +3,11 @@ using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using InfantCry.Inference;
+using InfantCry.Abstractions.Inference;
 using InfantCry.Onnx.Native;
+using InfantCry.Onnx.Runtime;
 
-namespace InfantCry.Onnx;
+namespace InfantCry.Onnx.Sessions;
 
 /// <summary>
 /// An <see cref="IInferenceSession"/> over ONNX Runtime's CPU execution provider. Create it with

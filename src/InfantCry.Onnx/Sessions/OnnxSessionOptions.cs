@@ -1,4 +1,4 @@
-namespace InfantCry.Onnx;
+namespace InfantCry.Onnx.Sessions;
 
 /// <summary>How ONNX Runtime optimizes the graph when a session is created (<c>GraphOptimizationLevel</c>).</summary>
 public enum OnnxGraphOptimizationLevel

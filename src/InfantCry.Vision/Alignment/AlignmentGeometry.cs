@@ -1,7 +1,7 @@
 using System.Drawing;
-using InfantCry.Imaging;
+using InfantCry.Vision.Imaging;
 
-namespace InfantCry.Alignment;
+namespace InfantCry.Vision.Alignment;
 
 /// <summary>
 /// The study's face geometry from 68 iBUG landmarks: the eye centres (mean of points 36-41 and 42-47) give the angle

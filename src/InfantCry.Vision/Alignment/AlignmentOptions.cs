@@ -1,4 +1,6 @@
-namespace InfantCry.Alignment;
+using InfantCry.Vision.Imaging;
+
+namespace InfantCry.Vision.Alignment;
 
 /// <summary>How <see cref="FaceAligner"/> resamples the face box onto the output grid.</summary>
 public enum AlignmentSampling

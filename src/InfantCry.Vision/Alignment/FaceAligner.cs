@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Drawing;
-using InfantCry.Imaging;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Imaging;
 
-namespace InfantCry.Alignment;
+namespace InfantCry.Vision.Alignment;
 
 /// <summary>
 /// The pain study's face pre-processing: rotate so the eyes are level, crop eyebrows-to-chin and jaw-to-jaw, BT.601

@@ -1,6 +1,6 @@
 using System.Drawing;
 
-namespace InfantCry.Faces;
+namespace InfantCry.Vision.Faces;
 
 /// <summary>
 /// Converts UltraFace and YuNet boxes into the box dlib's HOG detector would give for the same face. dlib's

@@ -1,4 +1,4 @@
-namespace InfantCry.Faces;
+namespace InfantCry.Vision.Faces;
 
 /// <summary>Thresholds and input size shared by <see cref="UltraFaceDetector"/> and <see cref="YuNetDetector"/>.</summary>
 /// <remarks>Immutable and thread-safe. Every setter validates its value.</remarks>

@@ -1,9 +1,10 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 using System.Drawing;
-using InfantCry.Imaging;
+using System.Numerics.Tensors;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Imaging;
 
-namespace InfantCry.Faces;
+namespace InfantCry.Vision.Faces;
 
 /// <summary>Channel order of a network input.</summary>
 public enum ChannelOrder

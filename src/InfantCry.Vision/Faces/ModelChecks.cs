@@ -1,6 +1,7 @@
-using InfantCry.Inference;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Inference;
 
-namespace InfantCry.Faces;
+namespace InfantCry.Vision.Faces;
 
 /// <summary>Checks that a session has the inputs and outputs a detector needs; failures are <see cref="InvalidModelException"/>s that say what was found.</summary>
 internal static class ModelChecks

@@ -1,6 +1,6 @@
 using System.Drawing;
 
-namespace InfantCry.Faces;
+namespace InfantCry.Vision.Faces;
 
 /// <summary>A scored box before suppression; <see cref="Index"/> points back to the decoder's own data (key points).</summary>
 internal struct Candidate

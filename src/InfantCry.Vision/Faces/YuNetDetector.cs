@@ -1,10 +1,13 @@
 using System.Buffers;
 using System.Drawing;
-using InfantCry.Imaging;
-using InfantCry.Inference;
-using InfantCry.Onnx;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Shared;
 
-namespace InfantCry.Faces;
+namespace InfantCry.Vision.Faces;
 
 /// <summary>
 /// The YuNet detector (libfacedetection / OpenCV zoo) with five key points per face: right eye, left eye, nose tip,

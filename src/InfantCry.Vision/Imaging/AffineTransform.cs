@@ -1,4 +1,4 @@
-namespace InfantCry.Imaging;
+namespace InfantCry.Vision.Imaging;
 
 /// <summary>
 /// A 2-D affine map (x, y) -> (M11 x + M12 y + OffsetX, M21 x + M22 y + OffsetY) in pixel coordinates, where pixel

@@ -1,4 +1,4 @@
-namespace InfantCry.Imaging;
+namespace InfantCry.Vision.Imaging;
 
 /// <summary>
 /// Bilinear sampling of a tightly packed single-channel float plane with a constant border: neighbours outside the

@@ -1,4 +1,4 @@
-namespace InfantCry.Imaging;
+namespace InfantCry.Vision.Imaging;
 
 /// <summary>Copies rectangles out of tightly packed planes.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>

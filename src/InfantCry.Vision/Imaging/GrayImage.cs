@@ -1,4 +1,4 @@
-namespace InfantCry.Imaging;
+namespace InfantCry.Vision.Imaging;
 
 /// <summary>
 /// A writable single-channel float image, tightly packed (stride = width), that owns or wraps a float array. The

@@ -1,6 +1,8 @@
 using System.Runtime.Intrinsics;
 
-namespace InfantCry.Imaging;
+using InfantCry.Abstractions.Imaging;
+
+namespace InfantCry.Vision.Imaging;
 
 /// <summary>
 /// BT.601 luma: Y = 0.299 R + 0.587 G + 0.114 B, as float on the 0..255 scale of the source bytes (no rounding,

@@ -1,4 +1,4 @@
-namespace InfantCry.Imaging;
+namespace InfantCry.Vision.Imaging;
 
 /// <summary>Argument checks shared by the imaging kernels; messages say what was wrong.</summary>
 internal static class ImageGuard

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 
-namespace InfantCry.Imaging;
+namespace InfantCry.Vision.Imaging;
 
 /// <summary>
 /// Separable bilinear resizing of tightly packed float planes with interleaved channels. Sample positions use

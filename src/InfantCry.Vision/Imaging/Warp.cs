@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace InfantCry.Imaging;
+namespace InfantCry.Vision.Imaging;
 
 /// <summary>Affine warps of single-channel float planes with bilinear sampling and a constant border.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>

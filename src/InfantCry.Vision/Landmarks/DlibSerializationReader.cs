@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 
-namespace InfantCry.Landmarks;
+using InfantCry.Abstractions.Errors;
+
+namespace InfantCry.Vision.Landmarks;
 
 /// <summary>
 /// Reads values in dlib's portable serialization format (<c>dlib/serialize.h</c>) from a stream, through a pooled

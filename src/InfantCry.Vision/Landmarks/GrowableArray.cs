@@ -1,4 +1,7 @@
-namespace InfantCry.Landmarks;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Vision.Imaging;
+
+namespace InfantCry.Vision.Landmarks;
 
 /// <summary>An append-only array that doubles when full; used while loading, then trimmed once.</summary>
 /// <typeparam name="T">Element type.</typeparam>

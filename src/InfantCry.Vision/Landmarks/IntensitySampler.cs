@@ -1,6 +1,6 @@
-using InfantCry.Imaging;
+using InfantCry.Abstractions.Imaging;
 
-namespace InfantCry.Landmarks;
+namespace InfantCry.Vision.Landmarks;
 
 /// <summary>
 /// Reads one pixel's intensity the way dlib's <c>get_pixel_intensity</c> does: a gray byte as it is, a colour pixel

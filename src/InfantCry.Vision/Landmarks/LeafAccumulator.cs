@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace InfantCry.Landmarks;
+namespace InfantCry.Vision.Landmarks;
 
 /// <summary>
 /// Sums leaf vectors onto the shape: <c>shape += leaves[offset]</c> for every offset in order, in float, so that every

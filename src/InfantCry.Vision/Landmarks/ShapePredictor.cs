@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Drawing;
-using InfantCry.Imaging;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Imaging;
 
-namespace InfantCry.Landmarks;
+namespace InfantCry.Vision.Landmarks;
 
 /// <summary>
 /// dlib's shape predictor (an ensemble of regression trees, Kazemi and Sullivan 2014) in managed code: reads a model

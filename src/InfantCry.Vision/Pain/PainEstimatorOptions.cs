@@ -1,8 +1,10 @@
-using InfantCry.Sequencing;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Vision.Faces;
+using InfantCry.Vision.Sequencing;
 
-namespace InfantCry.Pain;
+namespace InfantCry.Vision.Pain;
 
-/// <summary>Which face detector <see cref="PainLevelEstimator.Create(string, string, string?, PainFaceDetector, PainEstimatorOptions?, Onnx.OnnxSessionOptions?)"/> loads.</summary>
+/// <summary>Which face detector <see cref="PainLevelEstimator.Create(string, string, string?, PainFaceDetector, PainEstimatorOptions?, OnnxSessionOptions?)"/> loads.</summary>
 public enum PainFaceDetector
 {
     /// <summary>UltraFace RFB-320 (<c>version-RFB-320.onnx</c>), the default.</summary>

@@ -1,14 +1,17 @@
 using System.Drawing;
 using System.Runtime.CompilerServices;
-using InfantCry.Alignment;
-using InfantCry.Faces;
-using InfantCry.Imaging;
-using InfantCry.Inference;
-using InfantCry.Landmarks;
-using InfantCry.Onnx;
-using InfantCry.Sequencing;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Abstractions.Pain;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Shared;
+using InfantCry.Vision.Alignment;
+using InfantCry.Vision.Faces;
+using InfantCry.Vision.Landmarks;
+using InfantCry.Vision.Sequencing;
 
-namespace InfantCry.Pain;
+namespace InfantCry.Vision.Pain;
 
 /// <summary>
 /// The pain study's video pipeline, per frame: face detection (<see cref="IFaceDetector"/>, the most confident face),
@@ -261,7 +264,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     /// <remarks>Frame indices start again from 0.</remarks>
     public void Reset()
     {
-        _sequencer.Clear();
+        _sequencer.Reset();
         _frameIndex = 0;
     }
 
@@ -283,7 +286,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     private PainFrameResult NoFace(in VideoFrame frame, CancellationToken cancellationToken)
     {
         long index = _frameIndex++;
-        bool due = _sequencer.PushNoFace(out FrameWindow window);
+        bool due = _sequencer.ProcessNoFace(out FrameWindow window);
         return Estimate(index, frame.Timestamp, false, null, [], due, window, cancellationToken);
     }
 
@@ -295,7 +298,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
             [TensorOutput.Float32(_encoderOutput, _latent, _encoderOutputShape)],
             cancellationToken);
         long index = _frameIndex++;
-        bool due = _sequencer.Push(_latent, out FrameWindow window);
+        bool due = _sequencer.Process(_latent, out FrameWindow window);
         return Estimate(index, frame.Timestamp, true, box, landmarks.ToArray(), due, window, cancellationToken);
     }
 

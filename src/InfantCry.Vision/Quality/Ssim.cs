@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace InfantCry.Quality;
+namespace InfantCry.Vision.Quality;
 
 /// <summary>
 /// Structural similarity (SSIM, Wang et al. 2004) of two single-channel float images of a fixed size, with a

@@ -1,4 +1,4 @@
-namespace InfantCry.Quality;
+namespace InfantCry.Vision.Quality;
 
 /// <summary>How SSIM treats the image border, where the Gaussian window does not fit.</summary>
 public enum SsimBorder

@@ -1,4 +1,4 @@
-namespace InfantCry.Sequencing;
+namespace InfantCry.Vision.Sequencing;
 
 /// <summary>
 /// Turns a stream of per-frame feature vectors into sliding windows of T frames with a stride, for sequence models
@@ -53,14 +53,14 @@ public sealed class FrameSequencer
     public int Count => _count;
 
     /// <summary>Frames pushed so far, with or without a face.</summary>
-    public long FramesPushed => _frames;
+    public long FramesProcessed => _frames;
 
     /// <summary>Adds the features of a frame with a face.</summary>
     /// <param name="features">Exactly <see cref="FeatureLength"/> values.</param>
     /// <param name="window">The window ending at this frame when one is due; default otherwise.</param>
     /// <returns><see langword="true"/> when <paramref name="window"/> holds a new window.</returns>
     /// <exception cref="ArgumentException"><paramref name="features"/> does not have <see cref="FeatureLength"/> values.</exception>
-    public bool Push(ReadOnlySpan<float> features, out FrameWindow window)
+    public bool Process(ReadOnlySpan<float> features, out FrameWindow window)
     {
         if (features.Length != _d)
         {
@@ -73,7 +73,7 @@ public sealed class FrameSequencer
     /// <summary>Records a frame in which no face was found, following <see cref="SequenceOptions.NoFace"/>.</summary>
     /// <param name="window">With <see cref="NoFacePolicy.HoldLast"/>, the window ending at this frame when one is due; default otherwise.</param>
     /// <returns><see langword="true"/> when <paramref name="window"/> holds a new window.</returns>
-    public bool PushNoFace(out FrameWindow window)
+    public bool ProcessNoFace(out FrameWindow window)
     {
         long index = _frames++;
         switch (Options.NoFace)
@@ -82,7 +82,7 @@ public sealed class FrameSequencer
                 int last = (_next + _t - 1) % _t;
                 return Accept(_ring.AsSpan(last * _d, _d), index, out window);
             case NoFacePolicy.Reset:
-                Clear();
+                Reset();
                 break;
         }
 
@@ -91,7 +91,7 @@ public sealed class FrameSequencer
     }
 
     /// <summary>Forgets the frames held (for example at a scene cut); the stream index keeps counting.</summary>
-    public void Clear()
+    public void Reset()
     {
         _count = 0;
         _untilWindow = _t;

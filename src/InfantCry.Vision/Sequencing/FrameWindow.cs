@@ -1,8 +1,8 @@
-namespace InfantCry.Sequencing;
+namespace InfantCry.Vision.Sequencing;
 
 /// <summary>
 /// A window of T consecutive per-frame feature vectors, oldest first, as one contiguous [T, D] block that is a view
-/// of the sequencer's ring buffer (no copy). It stays valid until the next <c>Push</c> on the sequencer that made it.
+/// of the sequencer's ring buffer (no copy). It stays valid until the next <c>Process</c> on the sequencer that made it.
 /// </summary>
 /// <remarks>Reading a window is safe from any thread while its sequencer is not pushed; copy <see cref="Features"/> to keep it longer.</remarks>
 public readonly struct FrameWindow

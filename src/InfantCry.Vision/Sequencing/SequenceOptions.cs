@@ -1,4 +1,4 @@
-namespace InfantCry.Sequencing;
+namespace InfantCry.Vision.Sequencing;
 
 /// <summary>What <see cref="FrameSequencer"/> does with a frame in which no face was found.</summary>
 public enum NoFacePolicy

@@ -1,4 +1,4 @@
-using InfantCry.Imaging;
+using InfantCry.Abstractions.Imaging;
 
 namespace InfantCry.Abstractions.Tests.Imaging;
 

@@ -24,15 +24,15 @@ public class LivePipelineTests
         {
             int size = Math.Min(rng.Next(1, rate / 10), capture.Length - pos);   // blocks of up to 100 ms
             int n = resampler.Process(capture.AsSpan(pos, size), resampled);
-            int p = frontend.Write(resampled.AsSpan(0, n), patchBuffer);
+            int p = frontend.Process(resampled.AsSpan(0, n), patchBuffer);
             actual.AddRange(patchBuffer.AsSpan(0, p * YamnetFrontend.PatchLength).ToArray());
             pos += size;
         }
 
         int tail = resampler.Flush(resampled);
-        int q = frontend.Write(resampled.AsSpan(0, tail), patchBuffer);
+        int q = frontend.Process(resampled.AsSpan(0, tail), patchBuffer);
         actual.AddRange(patchBuffer.AsSpan(0, q * YamnetFrontend.PatchLength).ToArray());
-        q = frontend.Complete(patchBuffer);
+        q = frontend.Flush(patchBuffer);
         actual.AddRange(patchBuffer.AsSpan(0, q * YamnetFrontend.PatchLength).ToArray());
 
         Assert.That(actual.ToArray(), Is.EqualTo(expected));

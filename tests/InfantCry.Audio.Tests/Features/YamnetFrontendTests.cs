@@ -75,15 +75,15 @@ public class YamnetFrontendTests
         while (pos < samples.Length)
         {
             int size = sizes.MoveNext() ? Math.Min(sizes.Current, samples.Length - pos) : samples.Length - pos;
-            var buffer = new float[s.GetPatchCountForWrite(size) * YamnetFrontend.PatchLength];
-            int n = s.Write(samples.AsSpan(pos, size), buffer);
+            var buffer = new float[s.GetPatchCountForProcess(size) * YamnetFrontend.PatchLength];
+            int n = s.Process(samples.AsSpan(pos, size), buffer);
             Assert.That(n * YamnetFrontend.PatchLength, Is.EqualTo(buffer.Length));
             patches.AddRange(buffer);
             pos += size;
         }
 
         var last = new float[YamnetFrontend.PatchLength];
-        int m = s.Complete(last);
+        int m = s.Flush(last);
         patches.AddRange(last.AsSpan(0, m * YamnetFrontend.PatchLength).ToArray());
         return [.. patches];
     }
@@ -153,10 +153,10 @@ public class YamnetFrontendTests
             YamnetFrontend.Shared.ComputePatches(clip, patches);
             for (int pos = 0; pos + 160 <= clip.Length; pos += 160)
             {
-                streaming.Write(clip.AsSpan(pos, 160), chunkOut);
+                streaming.Process(clip.AsSpan(pos, 160), chunkOut);
             }
 
-            streaming.Complete(chunkOut);
+            streaming.Flush(chunkOut);
             streaming.Reset();
         }
     }
@@ -170,8 +170,8 @@ public class YamnetFrontendTests
         Assert.Throws<ArgumentException>(() => YamnetFrontend.Shared.ComputePatches(buffer.AsSpan(0, 20000), buffer.AsSpan(10000)), "in place");
         Assert.Throws<ArgumentException>(() => YamnetFrontend.Shared.ComputeLogMel(buffer.AsSpan(0, 20000), buffer.AsSpan(10000)), "in place");
         var s = new YamnetStreamingFrontend();
-        Assert.Throws<ArgumentException>(() => s.Write(new float[15600], new float[10]));
-        s.Complete(new float[YamnetFrontend.PatchLength]);
-        Assert.Throws<InvalidOperationException>(() => s.Write(new float[1], new float[0]));
+        Assert.Throws<ArgumentException>(() => s.Process(new float[15600], new float[10]));
+        s.Flush(new float[YamnetFrontend.PatchLength]);
+        Assert.Throws<InvalidOperationException>(() => s.Process(new float[1], new float[0]));
     }
 }

@@ -1,3 +1,5 @@
+using InfantCry.Shared;
+
 namespace InfantCry.Audio.Tests.Shared;
 
 /// <summary>The factories' clean-up helper (src/Shared/DisposeOnFailure.cs), as compiled into InfantCry.Audio.</summary>

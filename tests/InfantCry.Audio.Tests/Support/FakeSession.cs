@@ -1,4 +1,4 @@
-using InfantCry.Inference;
+using InfantCry.Abstractions.Inference;
 
 namespace InfantCry.Audio.Tests.Support;
 

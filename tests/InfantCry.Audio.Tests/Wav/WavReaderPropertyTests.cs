@@ -1,5 +1,6 @@
-using FsCheck;
 using FsCheck.Fluent;
+using FsCheck;
+using InfantCry.Abstractions.Errors;
 using InfantCry.Audio.Wav;
 
 namespace InfantCry.Audio.Tests.Wav;

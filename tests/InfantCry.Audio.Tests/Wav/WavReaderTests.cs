@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using InfantCry.Abstractions.Errors;
 using InfantCry.Audio.Wav;
 
 namespace InfantCry.Audio.Tests.Wav;

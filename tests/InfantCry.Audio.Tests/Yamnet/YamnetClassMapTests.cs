@@ -1,3 +1,4 @@
+using InfantCry.Abstractions.Errors;
 using InfantCry.Audio.Tests.Support;
 using InfantCry.Audio.Yamnet;
 

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Inference;
 using InfantCry.Audio.Features;
 using InfantCry.Audio.Tests.Support;
 using InfantCry.Audio.Yamnet;
-using InfantCry.Inference;
 
 namespace InfantCry.Audio.Tests.Yamnet;
 

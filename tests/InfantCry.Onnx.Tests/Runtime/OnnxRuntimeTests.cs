@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
+using InfantCry.Abstractions.Errors;
 using InfantCry.Onnx.Native;
+using InfantCry.Onnx.Runtime;
 
 namespace InfantCry.Onnx.Tests.Runtime;
 

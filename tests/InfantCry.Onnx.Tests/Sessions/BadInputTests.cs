@@ -1,4 +1,7 @@
-using InfantCry.Inference;
+
+using InfantCry.Abstractions.Inference;
+using InfantCry.Onnx.Runtime;
+using InfantCry.Onnx.Sessions;
 using InfantCry.Onnx.Tests.Support;
 
 namespace InfantCry.Onnx.Tests.Sessions;

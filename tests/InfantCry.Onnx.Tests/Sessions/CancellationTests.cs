@@ -1,4 +1,6 @@
-using InfantCry.Inference;
+
+using InfantCry.Abstractions.Inference;
+using InfantCry.Onnx.Sessions;
 using InfantCry.Onnx.Tests.Support;
 
 namespace InfantCry.Onnx.Tests.Sessions;

@@ -1,3 +1,5 @@
+
+using InfantCry.Onnx.Sessions;
 using InfantCry.Onnx.Tests.Support;
 
 namespace InfantCry.Onnx.Tests.Sessions;

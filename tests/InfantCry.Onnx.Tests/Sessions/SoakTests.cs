@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
-using InfantCry.Inference;
+
+using InfantCry.Abstractions.Inference;
+using InfantCry.Onnx.Sessions;
 using InfantCry.Onnx.Tests.Support;
 
 namespace InfantCry.Onnx.Tests.Sessions;

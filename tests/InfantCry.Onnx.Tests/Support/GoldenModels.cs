@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using InfantCry.Inference;
+using InfantCry.Abstractions.Inference;
 
 namespace InfantCry.Onnx.Tests.Support;
 

@@ -1,6 +1,7 @@
 using System.Drawing;
-using InfantCry.Alignment;
-using InfantCry.Imaging;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Alignment;
+using InfantCry.Vision.Imaging;
 
 namespace InfantCry.Vision.Tests.Alignment;
 

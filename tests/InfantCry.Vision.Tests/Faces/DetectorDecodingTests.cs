@@ -1,7 +1,10 @@
 using System.Drawing;
-using InfantCry.Faces;
-using InfantCry.Imaging;
-using InfantCry.Inference;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Vision.Faces;
+using InfantCry.Vision.Imaging;
 
 namespace InfantCry.Vision.Tests.Faces;
 

@@ -1,6 +1,8 @@
 using System.Drawing;
-using InfantCry.Faces;
-using InfantCry.Imaging;
+
+using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Faces;
 using InfantCry.Vision.Tests.Landmarks;
 
 namespace InfantCry.Vision.Tests.Faces;

@@ -1,4 +1,4 @@
-using InfantCry.Imaging;
+using InfantCry.Vision.Imaging;
 
 namespace InfantCry.Vision.Tests.Imaging;
 

@@ -1,4 +1,5 @@
-using InfantCry.Imaging;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Imaging;
 
 namespace InfantCry.Vision.Tests.Imaging;
 

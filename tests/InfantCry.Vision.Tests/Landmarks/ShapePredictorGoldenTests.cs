@@ -1,6 +1,6 @@
 using System.Drawing;
-using InfantCry.Imaging;
-using InfantCry.Landmarks;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Landmarks;
 
 namespace InfantCry.Vision.Tests.Landmarks;
 

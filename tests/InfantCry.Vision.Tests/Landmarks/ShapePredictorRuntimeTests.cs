@@ -1,5 +1,6 @@
 using System.Drawing;
-using InfantCry.Landmarks;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Vision.Landmarks;
 
 namespace InfantCry.Vision.Tests.Landmarks;
 

@@ -1,6 +1,7 @@
 using System.Drawing;
-using InfantCry.Imaging;
-using InfantCry.Landmarks;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Landmarks;
 
 namespace InfantCry.Vision.Tests.Landmarks;
 

@@ -1,10 +1,13 @@
 using System.Drawing;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using InfantCry.Faces;
-using InfantCry.Imaging;
-using InfantCry.Pain;
-using InfantCry.Sequencing;
+
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Abstractions.Pain;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Vision.Pain;
+using InfantCry.Vision.Sequencing;
 using InfantCry.Vision.Tests.Landmarks;
 
 namespace InfantCry.Vision.Tests.Pain;
@@ -230,8 +233,8 @@ public sealed class PainLevelEstimatorTests
     public async Task Estimators_sharing_sessions_on_parallel_streams_match_their_sequential_runs()
     {
         PainTestData.Artifact(Path.Combine(PainTestData.ModelsFolder, PainLevelEstimator.EncoderFileName));
-        using var encoder = InfantCry.Onnx.OnnxInferenceSession.Create(Path.Combine(PainTestData.ModelsFolder, PainLevelEstimator.EncoderFileName));
-        using var sequence = InfantCry.Onnx.OnnxInferenceSession.Create(Path.Combine(PainTestData.ModelsFolder, PainLevelEstimator.SequenceFileName));
+        using var encoder = InfantCry.Onnx.Sessions.OnnxInferenceSession.Create(Path.Combine(PainTestData.ModelsFolder, PainLevelEstimator.EncoderFileName));
+        using var sequence = InfantCry.Onnx.Sessions.OnnxInferenceSession.Create(Path.Combine(PainTestData.ModelsFolder, PainLevelEstimator.SequenceFileName));
         PainTestData.Clip[] clips = PainTestData.ClipNames.Order().Take(2).Select(PainTestData.LoadClip).ToArray();
 
         float[][] Run(PainTestData.Clip clip)

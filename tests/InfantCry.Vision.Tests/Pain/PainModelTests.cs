@@ -1,9 +1,9 @@
 using System.Drawing;
 using System.Text.Json;
-using InfantCry.Alignment;
-using InfantCry.Imaging;
-using InfantCry.Inference;
-using InfantCry.Onnx;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Vision.Alignment;
 
 namespace InfantCry.Vision.Tests.Pain;
 

@@ -1,6 +1,10 @@
-using InfantCry.Inference;
-using InfantCry.Pain;
-using InfantCry.Sequencing;
+
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Vision.Pain;
+using InfantCry.Vision.Sequencing;
 using InfantCry.Vision.Tests.Faces;
 
 namespace InfantCry.Vision.Tests.Pain;
@@ -63,8 +67,8 @@ public sealed class PainModelValidationTests
         Assert.That(() => new PainLevelEstimator(enc, seq, new NoFaces(), null), Throws.ArgumentException.With.Message.Contains("predictor"));
     }
 
-    private sealed class NoFaces : InfantCry.Faces.IFaceDetector
+    private sealed class NoFaces : InfantCry.Abstractions.Faces.IFaceDetector
     {
-        public IReadOnlyList<InfantCry.Faces.FaceDetection> Detect(in InfantCry.Imaging.ImageBuffer image, CancellationToken cancellationToken = default) => [];
+        public IReadOnlyList<InfantCry.Abstractions.Faces.FaceDetection> Detect(in InfantCry.Abstractions.Imaging.ImageBuffer image, CancellationToken cancellationToken = default) => [];
     }
 }

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Drawing;
 using System.Globalization;
 using System.Text.Json;
-using InfantCry.Imaging;
+
+using InfantCry.Abstractions.Imaging;
 using InfantCry.Vision.Tests.Landmarks;
 
 namespace InfantCry.Vision.Tests.Pain;

@@ -1,4 +1,4 @@
-using InfantCry.Quality;
+using InfantCry.Vision.Quality;
 
 namespace InfantCry.Vision.Tests.Quality;
 

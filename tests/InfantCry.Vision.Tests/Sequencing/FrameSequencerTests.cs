@@ -1,4 +1,4 @@
-using InfantCry.Sequencing;
+using InfantCry.Vision.Sequencing;
 
 namespace InfantCry.Vision.Tests.Sequencing;
 
@@ -12,7 +12,7 @@ public class FrameSequencerTests
         var windows = new List<(long, long, int[])>();
         foreach (int? f in frames)
         {
-            bool got = f is int id ? s.Push(Frame(id, s.FeatureLength), out FrameWindow w) : s.PushNoFace(out w);
+            bool got = f is int id ? s.Process(Frame(id, s.FeatureLength), out FrameWindow w) : s.ProcessNoFace(out w);
             if (got)
             {
                 int[] ids = Enumerable.Range(0, w.Length).Select(i => (int)(w[i][0] / 100f)).ToArray();
@@ -85,7 +85,7 @@ public class FrameSequencerTests
         var s = new FrameSequencer(2); // default: Reset
         var w = Run(s, 0, 1, 2, null, 4, 5, 6, 7, 8);
         Assert.That(w.Select(x => x.Ids), Is.EqualTo(new[] { new[] { 4, 5, 6, 7 }, new[] { 5, 6, 7, 8 } }));
-        Assert.That(s.FramesPushed, Is.EqualTo(9));
+        Assert.That(s.FramesProcessed, Is.EqualTo(9));
     }
 
     [Test]
@@ -95,7 +95,7 @@ public class FrameSequencerTests
         var f = new float[8];
         for (int i = 0; i < 4; i++)
         {
-            s.Push(f, out _);
+            s.Process(f, out _);
         }
 
         var newest = new float[100];
@@ -106,7 +106,7 @@ public class FrameSequencerTests
             for (int i = 0; i < 100; i++)
             {
                 f[0] = i;
-                windows += s.Push(f, out FrameWindow w) ? 1 : 0;
+                windows += s.Process(f, out FrameWindow w) ? 1 : 0;
                 newest[i] = w[3][0];
             }
         });
@@ -120,7 +120,7 @@ public class FrameSequencerTests
     public void Wrong_feature_length_and_bad_options_are_rejected()
     {
         var s = new FrameSequencer(4);
-        var ex = Assert.Throws<ArgumentException>(() => s.Push(new float[3], out _));
+        var ex = Assert.Throws<ArgumentException>(() => s.Process(new float[3], out _));
         Assert.That(ex!.Message, Does.Contain("4 feature values but 3"));
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new SequenceOptions { Length = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new SequenceOptions { Stride = 0 });

@@ -1,4 +1,4 @@
-namespace InfantCry.CryReason;
+namespace InfantCry.Evaluation;
 
 /// <summary>
 /// Figures of one set of predictions, with scikit-learn's conventions (as training/cryreason/metrics.py): macro

@@ -1,4 +1,4 @@
-namespace InfantCry.CryReason;
+namespace InfantCry.Abstractions.Reasons;
 
 /// <summary>Tells whether a recording holds infant crying and, if so, how probable each reason is.</summary>
 /// <remarks>Implementations are thread-safe: one instance may classify many recordings concurrently.</remarks>

@@ -1,4 +1,4 @@
-namespace InfantCry.CryReason;
+namespace InfantCry.Abstractions.Reasons;
 
 /// <summary>What a cry-reason classifier concluded about one recording.</summary>
 /// <remarks>Immutable.</remarks>

@@ -1,4 +1,4 @@
-namespace InfantCry.CryReason;
+namespace InfantCry.Abstractions.Reasons;
 
 /// <summary>The reasons the donateacry corpus labels, in the order of the classifier's probability vector.</summary>
 public enum CryReason

@@ -1,6 +1,9 @@
 using System.Text.Json;
 
-namespace InfantCry.CryReason;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Reasons;
+
+namespace InfantCry.Audio.Reasons;
 
 /// <summary>Reads the reliability statement that scripts/setup.d/50-cryreason.sh writes next to the head.</summary>
 /// <remarks>

@@ -5,8 +5,8 @@ using InfantCry.Audio.Yamnet;
 namespace InfantCry.Audio.Detection;
 
 /// <summary>
-/// Push-style cry detection over one live PCM stream (from <see cref="CryDetector.CreateStreaming"/>): <see cref="Write"/>
-/// chunks as they arrive and receive the windows they complete; <see cref="Complete"/> pads the end as the whole-clip
+/// Streaming cry detection over one live PCM stream (from <see cref="CryDetector.CreateStreaming"/>): <see cref="Process"/>
+/// chunks as they arrive and receive the windows they complete; <see cref="Flush"/> pads the end as the whole-clip
 /// <see cref="CryDetector.Detect(ReadOnlySpan{float}, int, CancellationToken)"/> does, so a stream yields exactly the
 /// whole recording's windows however it is chunked.
 /// </summary>
@@ -68,7 +68,7 @@ public sealed class StreamingCryDetector : IDisposable
     /// <exception cref="InvalidOperationException">The stream was completed.</exception>
     /// <exception cref="ObjectDisposedException">The stream was disposed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public int Write(ReadOnlySpan<float> samples, ICollection<CryDetection> detections, CancellationToken cancellationToken = default)
+    public int Process(ReadOnlySpan<float> samples, ICollection<CryDetection> detections, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(detections);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -105,7 +105,7 @@ public sealed class StreamingCryDetector : IDisposable
     /// <exception cref="InvalidOperationException">The stream was already completed.</exception>
     /// <exception cref="ObjectDisposedException">The stream was disposed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public int Complete(ICollection<CryDetection> detections, CancellationToken cancellationToken = default)
+    public int Flush(ICollection<CryDetection> detections, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(detections);
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -1,10 +1,13 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Inference;
 using InfantCry.Audio.Features;
+using InfantCry.Audio.Resampling;
 using InfantCry.Audio.Yamnet;
-using InfantCry.Inference;
-using InfantCry.Onnx;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Shared;
 
 namespace InfantCry.Audio.Detection;
 
@@ -297,7 +300,7 @@ public sealed class CryDetector : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             ready.Clear();
-            stream.Write(chunk.Span, ready, cancellationToken);
+            stream.Process(chunk.Span, ready, cancellationToken);
             foreach (CryDetection detection in ready)
             {
                 yield return detection;
@@ -305,7 +308,7 @@ public sealed class CryDetector : IDisposable
         }
 
         ready.Clear();
-        stream.Complete(ready, cancellationToken);
+        stream.Flush(ready, cancellationToken);
         foreach (CryDetection detection in ready)
         {
             yield return detection;

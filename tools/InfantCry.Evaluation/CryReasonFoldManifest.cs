@@ -1,6 +1,9 @@
 using System.Text.Json;
 
-namespace InfantCry.CryReason;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Reasons;
+
+namespace InfantCry.Evaluation;
 
 /// <summary>One evaluation fold: the head trained without its test clips, the clips and the Python figures.</summary>
 /// <param name="SeedIndex">Index of the split seed.</param>

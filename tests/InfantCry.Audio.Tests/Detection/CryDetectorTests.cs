@@ -1,11 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Inference;
 using InfantCry.Audio.Detection;
+using InfantCry.Audio.Resampling;
 using InfantCry.Audio.Tests.Support;
 using InfantCry.Audio.Tests.Yamnet;
 using InfantCry.Audio.Wav;
 using InfantCry.Audio.Yamnet;
-using InfantCry.Inference;
 
 namespace InfantCry.Audio.Tests.Detection;
 
@@ -247,12 +249,12 @@ public class CryDetectorTests
     {
         using var stream = Detector(CryDetectorOptions.Default).CreateStreaming(8000);
         var sink = new List<CryDetection>();
-        stream.Write(new float[4000], sink);
-        stream.Complete(sink);
+        stream.Process(new float[4000], sink);
+        stream.Flush(sink);
 
         Assert.That(sink, Has.Count.EqualTo(1));
-        Assert.That(() => stream.Write(new float[10], sink), Throws.InvalidOperationException);
-        Assert.That(() => stream.Complete(sink), Throws.InvalidOperationException);
+        Assert.That(() => stream.Process(new float[10], sink), Throws.InvalidOperationException);
+        Assert.That(() => stream.Flush(sink), Throws.InvalidOperationException);
     }
 
     [TestCase(8000)]
@@ -265,7 +267,7 @@ public class CryDetectorTests
         float[] chunk = SyntheticAudio.WhiteNoise(0.1, 0.1, rate, seed: 3);   // 100 ms chunks, as a microphone delivers
         for (int i = 0; i < 30; i++)
         {
-            stream.Write(chunk, sink);
+            stream.Process(chunk, sink);
         }
 
         long allocated = Allocations.PerPass(() =>
@@ -273,7 +275,7 @@ public class CryDetectorTests
             sink.Clear();
             for (int i = 0; i < 20; i++)   // 2 s: completes about 4 windows
             {
-                stream.Write(chunk, sink);
+                stream.Process(chunk, sink);
             }
         });
         Assert.That(sink, Is.Not.Empty);

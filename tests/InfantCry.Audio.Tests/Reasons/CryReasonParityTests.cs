@@ -1,6 +1,7 @@
 using System.Text.Json;
+using InfantCry.Abstractions.Reasons;
+using InfantCry.Audio.Reasons;
 using InfantCry.Audio.Tests.Support;
-using InfantCry.CryReason;
 
 namespace InfantCry.Audio.Tests.Reasons;
 

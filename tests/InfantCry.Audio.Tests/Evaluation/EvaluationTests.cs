@@ -1,8 +1,8 @@
 using InfantCry.Audio.Tests.Support;
 using InfantCry.Audio.Tests.Yamnet;
-using InfantCry.CryReason;
+using InfantCry.Evaluation;
 
-namespace InfantCry.Audio.Tests.Reasons;
+namespace InfantCry.Audio.Tests.Evaluation;
 
 public class EvaluationTests
 {

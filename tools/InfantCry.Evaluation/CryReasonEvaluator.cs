@@ -1,9 +1,11 @@
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Audio.Reasons;
 using InfantCry.Audio.Wav;
 using InfantCry.Audio.Yamnet;
-using InfantCry.Inference;
-using InfantCry.Onnx;
+using InfantCry.Onnx.Sessions;
 
-namespace InfantCry.CryReason;
+namespace InfantCry.Evaluation;
 
 /// <summary>The C# figures of one fold beside the Python ones.</summary>
 /// <param name="Fold">The fold.</param>

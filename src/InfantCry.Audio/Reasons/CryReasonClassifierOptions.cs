@@ -1,7 +1,8 @@
+using InfantCry.Abstractions.Reasons;
 using InfantCry.Audio.Detection;
 using InfantCry.Audio.Yamnet;
 
-namespace InfantCry.CryReason;
+namespace InfantCry.Audio.Reasons;
 
 /// <summary>Options of <see cref="CryReasonClassifier"/>. Sealed, init-only, validated on set.</summary>
 /// <remarks>

@@ -1,10 +1,13 @@
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Abstractions.Reasons;
 using InfantCry.Audio.Detection;
 using InfantCry.Audio.Wav;
 using InfantCry.Audio.Yamnet;
-using InfantCry.Inference;
-using InfantCry.Onnx;
+using InfantCry.Onnx.Sessions;
+using InfantCry.Shared;
 
-namespace InfantCry.CryReason;
+namespace InfantCry.Audio.Reasons;
 
 /// <summary>
 /// Why a baby cries, from audio: YAMNet embeddings (any sample rate, resampled to 16 kHz) → the cry detector decides

@@ -1,11 +1,13 @@
 using System.Text.Json;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Abstractions.Reasons;
 using InfantCry.Audio.Detection;
+using InfantCry.Audio.Reasons;
 using InfantCry.Audio.Tests.Support;
 using InfantCry.Audio.Tests.Wav;
 using InfantCry.Audio.Wav;
 using InfantCry.Audio.Yamnet;
-using InfantCry.CryReason;
-using InfantCry.Inference;
 
 namespace InfantCry.Audio.Tests.Reasons;
 
@@ -29,7 +31,7 @@ public class CryReasonClassifierTests
         Assert.That(result.IsCry, Is.True);
         Assert.That(result.Probabilities, Has.Count.EqualTo(5));
         Assert.That(result.Probabilities.Sum(), Is.EqualTo(1f).Within(1e-5f));
-        Assert.That(result.TopReason, Is.EqualTo((CryReason.CryReason)result.Probabilities.ToList().IndexOf(result.Probabilities.Max())));
+        Assert.That(result.TopReason, Is.EqualTo((CryReason)result.Probabilities.ToList().IndexOf(result.Probabilities.Max())));
         Assert.That(result.Timeline, Has.Count.EqualTo(14));
         Assert.That(result.Timeline.Select(s => s.Start.TotalSeconds), Is.EqualTo(Enumerable.Range(0, 14).Select(p => p * 0.48)).Within(1e-9));
         Assert.That(result.Timeline.All(s => s.Probabilities.Count == 5), Is.True);

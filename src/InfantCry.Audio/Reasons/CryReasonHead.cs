@@ -1,8 +1,10 @@
 using System.Buffers;
+using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Inference;
+using InfantCry.Abstractions.Reasons;
 using InfantCry.Audio.Yamnet;
-using InfantCry.Inference;
 
-namespace InfantCry.CryReason;
+namespace InfantCry.Audio.Reasons;
 
 /// <summary>
 /// A cry-reason head over YAMNet patch embeddings: input [N, T, 1024] (one clip per row: its first T patch embeddings,
