@@ -1,4 +1,4 @@
-"""Adds up the .trx files and python.json under a results folder; prints 'N passed, N failed, N skipped'."""
+"""Adds up the .trx files, python.json and consumer.json under a results folder; prints 'N passed, N failed, N skipped'."""
 import glob
 import json
 import os
@@ -17,11 +17,13 @@ for trx in trx_files:
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
     skipped += int(counters.get("notExecuted", 0))
-py = os.path.join(results, "python.json")
-if os.path.exists(py):
-    with open(py, encoding="utf-8") as f:
-        c = json.load(f)
-    passed += c["passed"]; failed += c["failed"]; skipped += c["skipped"]
+# Counts written by the non-.NET suites: python.json (training/tests), consumer.json (scripts/check-consumer.sh).
+for name in ("python.json", "consumer.json"):
+    path = os.path.join(results, name)
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            c = json.load(f)
+        passed += c["passed"]; failed += c["failed"]; skipped += c["skipped"]
 if not trx_files:
     print("no .NET test results found", file=sys.stderr)
     failed += 1

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up (idempotent) and runs every test: the .NET test projects and the Python tests under training/tests.
+# Sets up (idempotent) and runs every test: the .NET test projects, the Python tests under training/tests and the
+# packaged-SDK check (scripts/check-consumer.sh: a new console app against the packed packages).
 # Ends with one line "N passed, N failed[, N skipped]".
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,5 +14,7 @@ dotnet test "$ROOT/InfantCry.sln" -c Release --no-build -nologo \
 if [ -d "$ROOT/training/tests" ]; then
   /usr/bin/python3 "$ROOT/scripts/run_python_tests.py" "$ROOT/training/tests" "$RESULTS/python.json" || status=1
 fi
+# The packages as a user meets them: packed, added to a new console app outside the repository, run with an empty HOME.
+bash "$ROOT/scripts/check-consumer.sh" "$RESULTS/consumer.json" || status=1
 /usr/bin/python3 "$ROOT/scripts/summarize_tests.py" "$RESULTS" || status=1
 exit $status

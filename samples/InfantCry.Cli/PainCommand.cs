@@ -31,7 +31,7 @@ public static class PainCommand
         var json = new Option<bool>("--json") { Description = "Write per-frame results as JSON instead of CSV." };
         var models = new Option<string?>("--models") { Description = "Folder with pain_encoder.onnx and pain_sequence.onnx. Default: $INFANTCRY_MODELS, else artifacts/models at or above the executable, else ./models." };
         var detector = new Option<FileInfo?>("--detector-model") { Description = "UltraFace ONNX file. Default: $INFANTCRY_ASSETS (or ../shared)/models/face/ultraface/version-RFB-320.onnx." };
-        var landmarks = new Option<FileInfo>("--landmarks") { Description = "dlib's shape_predictor_68_face_landmarks.dat.", DefaultValueFactory = _ => new FileInfo(PainLevelEstimator.DefaultShapePredictorPath) };
+        var landmarks = new Option<FileInfo>("--landmarks") { Description = "dlib's shape_predictor_68_face_landmarks.dat.", DefaultValueFactory = _ => new FileInfo("/usr/share/dlib/" + PainLevelEstimator.ShapePredictorFileName) };
         var fps = new Option<double>("--fps") { Description = "Frame rate of a frame folder (IFPaLD: 3).", DefaultValueFactory = _ => 3.0 };
         var maxFrames = new Option<int>("--max-frames") { Description = "Stop after this many frames (0: all).", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default).", DefaultValueFactory = _ => 0 };

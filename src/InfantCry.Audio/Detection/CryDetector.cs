@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Inference;
+using InfantCry.Abstractions.Models;
 using InfantCry.Audio.Features;
 using InfantCry.Audio.Resampling;
 using InfantCry.Audio.Yamnet;
@@ -98,6 +99,22 @@ public sealed class CryDetector : IDisposable
         return opened.HandOver(new CryDetector(embedder, options, head, ownsSessions: true));
     }
 
+    /// <summary>
+    /// Loads YAMNet (and the trained head when the options ask for it) from the model packages installed in the app
+    /// (<c>InfantCry.Models.Yamnet</c>, <c>InfantCry.Models.CryDetector</c>, copied to <see cref="PackagedModels.Folder"/>);
+    /// must be disposed.
+    /// </summary>
+    /// <param name="options">Options; <see cref="CryDetectorOptions.Default"/> when null.</param>
+    /// <param name="sessionOptions">ONNX Runtime options; <see cref="OnnxSessionOptions.Default"/> when null.</param>
+    /// <returns>The detector.</returns>
+    /// <exception cref="InvalidModelException">A package's model is not beside the app (the message names the package to add) or does not fit.</exception>
+    /// <exception cref="InferenceException">ONNX Runtime failed to load a model.</exception>
+    public static CryDetector CreateDefault(CryDetectorOptions? options = null, OnnxSessionOptions? sessionOptions = null)
+    {
+        PackagedModels.GetPath(YamnetEmbedder.ModelFileName, PackagedModels.YamnetPackage);
+        return Create(PackagedModels.Folder, options, sessionOptions);
+    }
+
     /// <summary>Opens <see cref="TrainedHeadFileName"/> when the options ask for the trained mode; otherwise null.</summary>
     internal static OnnxInferenceSession? OpenTrainedHead(string modelsFolder, CryDetectorOptions options, OnnxSessionOptions? sessionOptions, DisposeOnFailure opened)
     {
@@ -109,7 +126,7 @@ public sealed class CryDetector : IDisposable
         string headPath = Path.Combine(modelsFolder, TrainedHeadFileName);
         if (!File.Exists(headPath))
         {
-            throw new InvalidModelException($"Trained cry-detector head '{headPath}' not found. It is optional (made by the cry-detector training step, when run); use CryDetectorMode.ZeroShot (the default), which needs only yamnet.onnx.");
+            throw new InvalidModelException($"Trained cry-detector head '{headPath}' not found. The NuGet package {PackagedModels.CryDetectorPackage} carries it; or use CryDetectorMode.ZeroShot, which needs only yamnet.onnx.");
         }
 
         return opened.Add(OnnxInferenceSession.Create(headPath, sessionOptions));

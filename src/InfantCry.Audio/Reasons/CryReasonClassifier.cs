@@ -1,5 +1,6 @@
 using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Inference;
+using InfantCry.Abstractions.Models;
 using InfantCry.Abstractions.Reasons;
 using InfantCry.Audio.Detection;
 using InfantCry.Audio.Wav;
@@ -56,16 +57,16 @@ public sealed class CryReasonClassifier : ICryReasonClassifier, IDisposable
     public CryDetector Detector => _detector;
 
     /// <summary>
-    /// Loads the default models from a folder: yamnet.onnx and yamnet_class_map.csv (scripts/setup.d/20-yamnet.sh),
-    /// cryreason_head.onnx and cryreason_reliability.json (scripts/setup.d/50-cryreason.sh), and crydetector_head.onnx
-    /// when the detector options ask for the trained detector. The classifier owns the sessions and must be disposed.
+    /// Loads the models from a folder: yamnet.onnx and yamnet_class_map.csv (package <c>InfantCry.Models.Yamnet</c>),
+    /// cryreason_head.onnx and cryreason_reliability.json (<c>InfantCry.Models.CryReason</c>), and crydetector_head.onnx
+    /// when the detector options ask for the trained detector (<c>InfantCry.Models.CryDetector</c>). The classifier owns the sessions and must be disposed.
     /// </summary>
-    /// <param name="modelsFolder">The folder, for example <c>artifacts/models</c>.</param>
+    /// <param name="modelsFolder">The folder holding the model files.</param>
     /// <param name="options">Options; <see cref="CryReasonClassifierOptions.Default"/> when null.</param>
     /// <param name="sessionOptions">ONNX Runtime options (threads); <see cref="OnnxSessionOptions.Default"/> when null.</param>
     /// <returns>The classifier.</returns>
     /// <exception cref="ArgumentException"><paramref name="modelsFolder"/> is empty.</exception>
-    /// <exception cref="InvalidModelException">A file is missing (the message names it and the set-up step that makes it) or a model does not fit.</exception>
+    /// <exception cref="InvalidModelException">A file is missing (the message names it and the package that carries it) or a model does not fit.</exception>
     /// <exception cref="InferenceException">ONNX Runtime failed to load a model or was not found.</exception>
     public static CryReasonClassifier Create(string modelsFolder, CryReasonClassifierOptions? options = null, OnnxSessionOptions? sessionOptions = null)
     {
@@ -73,13 +74,13 @@ public sealed class CryReasonClassifier : ICryReasonClassifier, IDisposable
         options ??= CryReasonClassifierOptions.Default;
         if (!Directory.Exists(modelsFolder))
         {
-            throw new InvalidModelException($"Models folder '{modelsFolder}' does not exist; scripts/setup.sh fills artifacts/models/ (20-yamnet.sh: yamnet.onnx, {YamnetClassMap.FileName}; 50-cryreason.sh: {CryReasonHead.FileName}, {ModelReliabilityFile.FileName}).");
+            throw new InvalidModelException($"Models folder '{modelsFolder}' does not exist. It must hold {YamnetEmbedder.ModelFileName} and {YamnetClassMap.FileName} ({PackagedModels.YamnetPackage}), {CryReasonHead.FileName} and {ModelReliabilityFile.FileName} ({PackagedModels.CryReasonPackage}); with those packages installed, CreateDefault() needs no folder.");
         }
 
         string headPath = Path.Combine(modelsFolder, CryReasonHead.FileName);
         if (!File.Exists(headPath))
         {
-            throw new InvalidModelException($"Cry-reason head '{headPath}' not found; scripts/setup.d/50-cryreason.sh writes it to artifacts/models/{CryReasonHead.FileName}.");
+            throw new InvalidModelException($"Cry-reason head '{headPath}' not found. The NuGet package {PackagedModels.CryReasonPackage} carries {CryReasonHead.FileName} and its reliability statement.");
         }
 
         YamnetClassMap classMap = YamnetClassMap.Load(Path.Combine(modelsFolder, YamnetClassMap.FileName));
@@ -92,6 +93,23 @@ public sealed class CryReasonClassifier : ICryReasonClassifier, IDisposable
         var head = new CryReasonHead(headSession, options.HeadInputName, options.HeadOutputName, ownsSession: true);
         var detector = new CryDetector(embedder, options.Detector, detectorHead, ownsSessions: true);
         return opened.HandOver(new CryReasonClassifier(embedder, detector, head, reliability, classMap, options, ownsSessions: true));
+    }
+
+    /// <summary>
+    /// Loads the models of the <c>InfantCry.Models.Yamnet</c>, <c>InfantCry.Models.CryDetector</c> and
+    /// <c>InfantCry.Models.CryReason</c> packages installed in the app (copied to <see cref="PackagedModels.Folder"/>):
+    /// no path, no environment variable. The classifier owns the sessions and must be disposed.
+    /// </summary>
+    /// <param name="options">Options; <see cref="CryReasonClassifierOptions.Default"/> when null.</param>
+    /// <param name="sessionOptions">ONNX Runtime options; <see cref="OnnxSessionOptions.Default"/> when null.</param>
+    /// <returns>The classifier.</returns>
+    /// <exception cref="InvalidModelException">A package's model is not beside the app (the message names the package to add) or a model does not fit.</exception>
+    /// <exception cref="InferenceException">ONNX Runtime failed to load a model.</exception>
+    public static CryReasonClassifier CreateDefault(CryReasonClassifierOptions? options = null, OnnxSessionOptions? sessionOptions = null)
+    {
+        PackagedModels.GetPath(YamnetEmbedder.ModelFileName, PackagedModels.YamnetPackage);
+        PackagedModels.GetPath(CryReasonHead.FileName, PackagedModels.CryReasonPackage);
+        return Create(PackagedModels.Folder, options, sessionOptions);
     }
 
     /// <summary>Builds a classifier over any inference sessions (another runtime, a test double).</summary>

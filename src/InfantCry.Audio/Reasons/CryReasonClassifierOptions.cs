@@ -9,7 +9,7 @@ namespace InfantCry.Audio.Reasons;
 /// Defaults (<see cref="Default"/>): <see cref="Detector"/> <see cref="CryDetectorOptions.Default"/> (zero-shot,
 /// crying family, max, threshold 0.1); <see cref="Yamnet"/> <see cref="YamnetEmbedderOptions.Default"/>;
 /// <see cref="AlwaysEstimateReasons"/> false; head tensors <c>embeddings</c> and <c>probabilities</c> (those of
-/// cryreason_head.onnx from scripts/setup.d/50-cryreason.sh). Immutable and thread-safe.
+/// cryreason_head.onnx of the <c>InfantCry.Models.CryReason</c> package). Immutable and thread-safe.
 /// </remarks>
 public sealed class CryReasonClassifierOptions
 {

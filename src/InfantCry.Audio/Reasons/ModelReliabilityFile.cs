@@ -1,3 +1,4 @@
+using InfantCry.Abstractions.Models;
 using System.Text.Json;
 
 using InfantCry.Abstractions.Errors;
@@ -5,7 +6,7 @@ using InfantCry.Abstractions.Reasons;
 
 namespace InfantCry.Audio.Reasons;
 
-/// <summary>Reads the reliability statement that scripts/setup.d/50-cryreason.sh writes next to the head.</summary>
+/// <summary>Reads the reliability statement that ships next to the cry-reason head.</summary>
 /// <remarks>
 /// The file is a JSON object with the members of <see cref="ModelReliability"/> by name (<c>Protocol</c>,
 /// <c>MacroF1</c>, <c>MacroRocAuc</c>, <c>BaselineMacroF1</c>, <c>PermutationPValue</c> (number or null),
@@ -25,7 +26,7 @@ public static class ModelReliabilityFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new InvalidModelException($"Cry-reason reliability statement '{path}' not found; scripts/setup.d/50-cryreason.sh writes it to artifacts/models/{FileName}.");
+            throw new InvalidModelException($"Cry-reason reliability statement '{path}' not found. It ships beside {CryReasonHead.FileName} in the NuGet package {PackagedModels.CryReasonPackage}; a head without its statement is not loaded.");
         }
 
         return Parse(File.ReadAllBytes(path), path);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 
 using InfantCry.Abstractions.Errors;
+using InfantCry.Abstractions.Models;
 
 namespace InfantCry.Audio.Yamnet;
 
@@ -23,7 +24,7 @@ public readonly record struct YamnetClassScore(YamnetClass Class, float Score);
 /// <remarks>Immutable and thread-safe once loaded.</remarks>
 public sealed class YamnetClassMap
 {
-    /// <summary>The class map's file name in a models folder (written by scripts/setup.d/20-yamnet.sh).</summary>
+    /// <summary>The class map's file name in a models folder (shipped with yamnet.onnx in the <c>InfantCry.Models.Yamnet</c> package).</summary>
     public const string FileName = "yamnet_class_map.csv";
 
     /// <summary>Index of "Crying, sobbing".</summary>
@@ -80,7 +81,7 @@ public sealed class YamnetClassMap
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
-            throw new InvalidModelException($"YAMNet class map '{path}' not found; scripts/setup.d/20-yamnet.sh writes it to artifacts/models/.");
+            throw new InvalidModelException($"YAMNet class map '{path}' not found. The NuGet package {PackagedModels.YamnetPackage} carries {FileName} beside yamnet.onnx; YAMNet's upstream repository publishes it as yamnet_class_map.csv.");
         }
 
         using var reader = new StreamReader(path, Encoding.UTF8);

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Inference;
+using InfantCry.Abstractions.Models;
 using InfantCry.Audio.Features;
 using InfantCry.Audio.Resampling;
 using InfantCry.Onnx.Sessions;
@@ -34,7 +35,7 @@ public sealed class YamnetEmbedder : IDisposable
     /// <summary>AudioSet classes YAMNet scores.</summary>
     public const int ClassCount = 521;
 
-    /// <summary>The model's file name in a models folder (written by scripts/setup.d/20-yamnet.sh).</summary>
+    /// <summary>The model's file name in a models folder and in the <c>InfantCry.Models.Yamnet</c> package.</summary>
     public const string ModelFileName = "yamnet.onnx";
 
     private readonly IInferenceSession _session;
@@ -89,20 +90,32 @@ public sealed class YamnetEmbedder : IDisposable
     /// <param name="sessionOptions">ONNX Runtime options (threads); <see cref="OnnxSessionOptions.Default"/> when null.</param>
     /// <returns>The embedder.</returns>
     /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
-    /// <exception cref="InvalidModelException">The file is missing (the message names scripts/setup.d/20-yamnet.sh, which writes it), or is not YAMNet.</exception>
+    /// <exception cref="InvalidModelException">The file is missing (the message says where it comes from), or is not YAMNet.</exception>
     /// <exception cref="InferenceException">ONNX Runtime failed to load the model, or its native library was not found.</exception>
     public static YamnetEmbedder Create(string modelPath, YamnetEmbedderOptions? options = null, OnnxSessionOptions? sessionOptions = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         if (!File.Exists(modelPath))
         {
-            throw new InvalidModelException($"YAMNet model '{modelPath}' not found; scripts/setup.d/20-yamnet.sh (run by scripts/setup.sh) writes it to artifacts/models/{ModelFileName}.");
+            throw new InvalidModelException($"YAMNet model '{modelPath}' not found. The NuGet package {PackagedModels.YamnetPackage} carries {ModelFileName} (see CreateDefault), or convert Google's YAMNet to ONNX and pass its path.");
         }
 
         using var opened = new DisposeOnFailure();
         OnnxInferenceSession session = opened.Add(OnnxInferenceSession.Create(modelPath, sessionOptions));
         return opened.HandOver(new YamnetEmbedder(session, options, ownsSession: true));
     }
+
+    /// <summary>
+    /// Loads YAMNet from the <c>InfantCry.Models.Yamnet</c> package installed in the app (its files are copied to
+    /// <see cref="PackagedModels.Folder"/>); the embedder owns the session and must be disposed.
+    /// </summary>
+    /// <param name="options">Options; <see cref="YamnetEmbedderOptions.Default"/> when null.</param>
+    /// <param name="sessionOptions">ONNX Runtime options; <see cref="OnnxSessionOptions.Default"/> when null.</param>
+    /// <returns>The embedder.</returns>
+    /// <exception cref="InvalidModelException">The package's model is not beside the app (the message names the package to add).</exception>
+    /// <exception cref="InferenceException">ONNX Runtime failed to load the model.</exception>
+    public static YamnetEmbedder CreateDefault(YamnetEmbedderOptions? options = null, OnnxSessionOptions? sessionOptions = null) =>
+        Create(PackagedModels.GetPath(ModelFileName, PackagedModels.YamnetPackage), options, sessionOptions);
 
     /// <summary>Patches YAMNet makes from <paramref name="sampleCount"/> samples at <paramref name="sampleRate"/> (at least 1).</summary>
     /// <param name="sampleCount">Samples, zero or more.</param>

@@ -6,7 +6,7 @@ namespace InfantCry.Audio.Yamnet;
 /// <remarks>
 /// Defaults (<see cref="Default"/>): <see cref="MaxBatchSize"/> 16, <see cref="Resampler"/>
 /// <see cref="ResamplerOptions.Default"/>, tensor names <c>patches</c>, <c>embeddings</c> and <c>scores</c> (those of
-/// the yamnet.onnx that scripts/setup.d/20-yamnet.sh exports). Immutable and thread-safe.
+/// the yamnet.onnx of the <c>InfantCry.Models.Yamnet</c> package). Immutable and thread-safe.
 /// </remarks>
 public sealed class YamnetEmbedderOptions
 {

@@ -4,6 +4,7 @@ using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Faces;
 using InfantCry.Abstractions.Imaging;
 using InfantCry.Abstractions.Inference;
+using InfantCry.Abstractions.Models;
 using InfantCry.Onnx.Sessions;
 using InfantCry.Shared;
 
@@ -68,6 +69,18 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
 
     /// <summary>Network input height.</summary>
     public int InputHeight { get; }
+
+    /// <summary>The packaged model's file name (UltraFace RFB-320) in the <c>InfantCry.Models.FaceDetection</c> package.</summary>
+    public const string DefaultModelFileName = "version-RFB-320.onnx";
+
+    /// <summary>Loads the UltraFace RFB-320 model of the <c>InfantCry.Models.FaceDetection</c> package installed in the app (copied to <see cref="PackagedModels.Folder"/>).</summary>
+    /// <param name="options">Thresholds and input size; <see langword="null"/> for <see cref="FaceDetectorOptions.Default"/>.</param>
+    /// <param name="sessionOptions">ONNX Runtime settings; <see langword="null"/> for the defaults.</param>
+    /// <returns>A detector that owns its session and must be disposed.</returns>
+    /// <exception cref="InvalidModelException">The package's model is not beside the app (the message names the package to add).</exception>
+    /// <exception cref="InferenceException">ONNX Runtime rejected the file.</exception>
+    public static UltraFaceDetector CreateDefault(FaceDetectorOptions? options = null, OnnxSessionOptions? sessionOptions = null) =>
+        Create(PackagedModels.GetPath(DefaultModelFileName, PackagedModels.FaceDetectionPackage), options, sessionOptions);
 
     /// <summary>Loads a UltraFace ONNX model with ONNX Runtime.</summary>
     /// <param name="modelPath">Path of the .onnx file (for example <c>version-RFB-320.onnx</c>).</param>

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Faces;
 using InfantCry.Abstractions.Inference;
+using InfantCry.Abstractions.Models;
 using InfantCry.Abstractions.Pain;
 using InfantCry.Onnx.Sessions;
 using InfantCry.Shared;
@@ -41,12 +42,22 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     /// <summary>File name of the sequence model in a models folder.</summary>
     public const string SequenceFileName = "pain_sequence.onnx";
 
-    /// <summary>Where dlib's 68-point model is installed by Debian's <c>libdlib-data</c>.</summary>
-    public const string DefaultShapePredictorPath = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+    /// <summary>dlib's 68-point landmark model's file name (opt-in package <c>InfantCry.Models.Dlib68</c>).</summary>
+    public const string ShapePredictorFileName = "shape_predictor_68_face_landmarks.dat";
 
     private const int LandmarkCount = 68;
     private const int PainLevels = 3;
-    private const string SetupStep = "run scripts/setup.sh (its step scripts/setup.d/40-pain.sh trains and exports the pain models into artifacts/models)";
+    private const string PainModelsOrigin = "the NuGet package " + PackagedModels.PainPackage + " carries the pain models (see CreateDefault)";
+
+    /// <summary>
+    /// What the error says when dlib's model is missing: where to get it and under what terms. It is not in a default
+    /// package because it was trained on iBUG 300-W, whose terms allow research use only.
+    /// </summary>
+    private const string ShapePredictorOrigin =
+        "dlib's 68-point model (" + ShapePredictorFileName + ") was trained on the iBUG 300-W data set, whose terms allow research use only, " +
+        "so no default package carries it. For research use, add the opt-in NuGet package " + PackagedModels.Dlib68Package +
+        ", or download it from dlib's model files (dlib.net/files, shape_predictor_68_face_landmarks.dat.bz2) and pass its path. " +
+        "A commercial app needs a 68-point model trained on data it may use";
 
     private readonly IInferenceSession _encoder;
     private readonly IInferenceSession _sequence;
@@ -127,13 +138,13 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     /// detector and dlib's landmark model. The estimator owns and disposes them.
     /// </summary>
     /// <param name="modelsFolder">Folder with the exported pain models (<c>artifacts/models</c> after the set-up).</param>
-    /// <param name="detectorModelPath">The detector's ONNX file (for example <c>../shared/models/face/ultraface/version-RFB-320.onnx</c>).</param>
-    /// <param name="shapePredictorPath">dlib's <c>shape_predictor_68_face_landmarks.dat</c>; <see langword="null"/> for <see cref="DefaultShapePredictorPath"/>.</param>
+    /// <param name="detectorModelPath">The detector's ONNX file (for example UltraFace's <c>version-RFB-320.onnx</c>).</param>
+    /// <param name="shapePredictorPath">dlib's <c>shape_predictor_68_face_landmarks.dat</c>; <see langword="null"/> for the one of the opt-in package <c>InfantCry.Models.Dlib68</c> when the app has it.</param>
     /// <param name="detectorKind">Which detector <paramref name="detectorModelPath"/> holds. Default <see cref="PainFaceDetector.UltraFace"/>.</param>
     /// <param name="options">Settings; <see langword="null"/> for <see cref="PainEstimatorOptions.Default"/>.</param>
     /// <param name="sessionOptions">ONNX Runtime settings (threads) for all three models; <see langword="null"/> for the defaults.</param>
     /// <returns>An estimator that must be disposed.</returns>
-    /// <exception cref="InvalidModelException">A file is missing (the message names it and the set-up step that makes it) or a model has the wrong inputs and outputs.</exception>
+    /// <exception cref="InvalidModelException">A file is missing (the message names it and where it comes from) or a model has the wrong inputs and outputs.</exception>
     /// <exception cref="InferenceException">ONNX Runtime rejected a file or was not found.</exception>
     public static PainLevelEstimator Create(
         string modelsFolder,
@@ -145,13 +156,13 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(modelsFolder);
         ArgumentException.ThrowIfNullOrEmpty(detectorModelPath);
-        shapePredictorPath ??= DefaultShapePredictorPath;
+        shapePredictorPath ??= Path.Combine(PackagedModels.Folder, ShapePredictorFileName);
         string encoderPath = Path.Combine(modelsFolder, EncoderFileName);
         string sequencePath = Path.Combine(modelsFolder, SequenceFileName);
-        Require(encoderPath, SetupStep);
-        Require(sequencePath, SetupStep);
-        Require(detectorModelPath, "the face detectors come with the shared assets (../shared/models/face, see ../shared/ASSETS.md)");
-        Require(shapePredictorPath, "install Debian's libdlib-data (scripts/setup.d/30-dlib-oracle.sh does)");
+        Require(encoderPath, PainModelsOrigin);
+        Require(sequencePath, PainModelsOrigin);
+        Require(detectorModelPath, "the NuGet package " + PackagedModels.FaceDetectionPackage + " carries UltraFace and YuNet");
+        Require(shapePredictorPath, ShapePredictorOrigin);
 
         ShapePredictor predictor = ShapePredictor.Load(shapePredictorPath);
         using var opened = new DisposeOnFailure();
@@ -163,20 +174,39 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         return opened.HandOver(new PainLevelEstimator(encoder, sequence, detector, predictor, options, ownsModels: true));
     }
 
+    /// <summary>
+    /// Loads the pain models and the face detector from the model packages installed in the app
+    /// (<c>InfantCry.Models.Pain</c>, <c>InfantCry.Models.FaceDetection</c>, copied to <see cref="PackagedModels.Folder"/>),
+    /// and dlib's 68-point model from <paramref name="shapePredictorPath"/> or the opt-in package <c>InfantCry.Models.Dlib68</c>.
+    /// </summary>
+    /// <param name="shapePredictorPath">dlib's <c>shape_predictor_68_face_landmarks.dat</c>; <see langword="null"/> for the opt-in package's copy.</param>
+    /// <param name="detectorKind">Which packaged detector to use. Default <see cref="PainFaceDetector.UltraFace"/> (RFB-320).</param>
+    /// <param name="options">Settings; <see langword="null"/> for <see cref="PainEstimatorOptions.Default"/>.</param>
+    /// <param name="sessionOptions">ONNX Runtime settings; <see langword="null"/> for the defaults.</param>
+    /// <returns>An estimator that must be disposed.</returns>
+    /// <exception cref="InvalidModelException">A model is missing (the message names the package to add, and for dlib's model where to get it and under what terms) or does not fit.</exception>
+    /// <exception cref="InferenceException">ONNX Runtime rejected a file.</exception>
+    public static PainLevelEstimator CreateDefault(string? shapePredictorPath = null, PainFaceDetector detectorKind = PainFaceDetector.UltraFace, PainEstimatorOptions? options = null, OnnxSessionOptions? sessionOptions = null)
+    {
+        PackagedModels.GetPath(EncoderFileName, PackagedModels.PainPackage);
+        string detector = PackagedModels.GetPath(detectorKind == PainFaceDetector.YuNet ? YuNetDetector.DefaultModelFileName : UltraFaceDetector.DefaultModelFileName, PackagedModels.FaceDetectionPackage);
+        return Create(PackagedModels.Folder, detector, shapePredictorPath, detectorKind, options, sessionOptions);
+    }
+
     /// <summary>Loads only the pain models, for callers that supply each frame's landmarks (datasets that come with them).</summary>
     /// <param name="modelsFolder">Folder with <see cref="EncoderFileName"/> and <see cref="SequenceFileName"/>.</param>
     /// <param name="options">Settings; <see langword="null"/> for <see cref="PainEstimatorOptions.Default"/>.</param>
     /// <param name="sessionOptions">ONNX Runtime settings; <see langword="null"/> for the defaults.</param>
     /// <returns>An estimator without a detector: use <see cref="Process(in VideoFrame, ReadOnlySpan{PointF}, CancellationToken)"/>.</returns>
-    /// <exception cref="InvalidModelException">A file is missing (named, with the set-up step) or a model has the wrong inputs and outputs.</exception>
+    /// <exception cref="InvalidModelException">A file is missing (named, with where it comes from) or a model has the wrong inputs and outputs.</exception>
     /// <exception cref="InferenceException">ONNX Runtime rejected a file or was not found.</exception>
     public static PainLevelEstimator CreateWithoutDetector(string modelsFolder, PainEstimatorOptions? options = null, OnnxSessionOptions? sessionOptions = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelsFolder);
         string encoderPath = Path.Combine(modelsFolder, EncoderFileName);
         string sequencePath = Path.Combine(modelsFolder, SequenceFileName);
-        Require(encoderPath, SetupStep);
-        Require(sequencePath, SetupStep);
+        Require(encoderPath, PainModelsOrigin);
+        Require(sequencePath, PainModelsOrigin);
         using var opened = new DisposeOnFailure();
         OnnxInferenceSession encoder = opened.Add(OnnxInferenceSession.Create(encoderPath, sessionOptions));
         OnnxInferenceSession sequence = opened.Add(OnnxInferenceSession.Create(sequencePath, sessionOptions));
