@@ -15,6 +15,7 @@ public static class Program
         root.Add(InfoCommand.Create());
         root.Add(FacesCommand.Create());
         root.Add(PainCommand.Create());
+        root.Add(Monitor.MonitorCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
