@@ -168,6 +168,60 @@ public sealed class MonitorCommandTests
         Assert.That(messages.Any(m => m.Topic == "infantcry/crib/score" && float.TryParse(m.Payload, System.Globalization.CultureInfo.InvariantCulture, out float s) && s is >= 0 and <= 1), Is.True);
     }
 
+    [Test]
+    public void A_live_rtp_stream_served_by_ffmpeg_gives_the_cries_at_their_times()
+    {
+        string wav = MakeStream();
+        List<CryEvent> expected = Expected(wav);
+        int port = FreePort();
+        var monitor = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "infantcry.dll"), "monitor", $"rtp://127.0.0.1:{port}", "--models", Models })
+        {
+            monitor.ArgumentList.Add(a);
+        }
+
+        using Process listener = Process.Start(monitor)!;
+        Task<string> stdout = listener.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = listener.StandardError.ReadToEndAsync();
+        Thread.Sleep(TimeSpan.FromSeconds(3));   // the monitor loads its models and ffmpeg starts listening
+        var server = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string a in new[] { "-v", "error", "-re", "-i", wav, "-c:a", "mp2", "-b:a", "160k", "-f", "rtp_mpegts", $"rtp://127.0.0.1:{port}" })
+        {
+            server.ArgumentList.Add(a);
+        }
+
+        using (Process p = Process.Start(server)!)
+        {
+            string serverErrors = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+            {
+                listener.Kill(entireProcessTree: true);
+                Assert.Fail($"ffmpeg could not serve the RTP stream: {serverErrors}");
+            }
+        }
+
+        // A UDP stream has no end: stop the monitor as a user does (Ctrl+C) once the last windows have been analysed.
+        Thread.Sleep(TimeSpan.FromSeconds(4));
+        using (Process kill = Process.Start("kill", ["-INT", listener.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            kill.WaitForExit();
+        }
+
+        Assert.That(listener.WaitForExit(TimeSpan.FromSeconds(30)), Is.True, "the monitor did not stop on SIGINT");
+        Assert.That(listener.ExitCode, Is.EqualTo(130), stderr.Result);
+        JsonElement[] started = [.. stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("type").GetString() == "cry_started")];
+        CryEvent[] expectedStarts = [.. expected.Where(e => e.Kind == CryEventKind.Started)];
+        Assert.That(expectedStarts, Is.Not.Empty);
+        Assert.That(started, Has.Length.EqualTo(expectedStarts.Length), stdout.Result);
+        for (int i = 0; i < started.Length; i++)
+        {
+            // The stream went through MP2 at 160 kb/s and its clock starts at the first packet: within a window.
+            Assert.That(started[i].GetProperty("startSeconds").GetDouble(), Is.EqualTo(expectedStarts[i].Start.TotalSeconds).Within(0.96), $"cry {i}");
+        }
+    }
+
     private static void AssertSameEvents(JsonElement[] lines, List<CryEvent> expected)
     {
         JsonElement[] events = [.. lines.Where(l => l.GetProperty("type").GetString() is "cry_started" or "cry_ended")];

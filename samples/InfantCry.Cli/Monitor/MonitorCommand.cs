@@ -34,10 +34,11 @@ public static class MonitorCommand
         var mqttId = new Option<string>("--mqtt-id") { Description = "Device id in topics and discovery (infantcry/ID/...)", DefaultValueFactory = _ => "nursery" };
         var mqttUser = new Option<string?>("--mqtt-user") { Description = "MQTT user name (the password comes from $INFANTCRY_MQTT_PASSWORD)" };
         var discovery = new Option<string>("--discovery-prefix") { Description = "Home Assistant's discovery prefix", DefaultValueFactory = _ => "homeassistant" };
+        var exitOnDrop = new Option<bool>("--exit-on-drop") { Description = "End when a live source drops instead of reopening it" };
         var service = new Option<bool>("--service") { Description = "Run as a service (Microsoft.Extensions.Hosting: systemd notify and journal logging when run by systemd, clean stop on SIGTERM)" };
         var command = new Command("monitor", "Listen for crying in a stream of any length and report cry events (JSON lines, webhook, MQTT with Home Assistant discovery)")
         {
-            source, models, pcm, rate, channels, realtime, threshold, start, hold, minimum, scores, webhook, mqtt, mqttId, mqttUser, discovery, service,
+            source, models, pcm, rate, channels, realtime, threshold, start, hold, minimum, scores, webhook, mqtt, mqttId, mqttUser, discovery, exitOnDrop, service,
         };
         command.SetAction((parse, cancellationToken) => CliOutput.RunAsync(async () =>
         {
@@ -45,7 +46,7 @@ public static class MonitorCommand
                 parse.GetRequiredValue(source), parse.GetValue(models), parse.GetRequiredValue(pcm), parse.GetValue(rate), parse.GetValue(channels),
                 parse.GetValue(realtime), parse.GetValue(threshold), parse.GetRequiredValue(start), parse.GetValue(hold), parse.GetValue(minimum),
                 parse.GetValue(scores), parse.GetValue(webhook), parse.GetValue(mqtt), parse.GetRequiredValue(mqttId), parse.GetValue(mqttUser),
-                parse.GetRequiredValue(discovery));
+                parse.GetRequiredValue(discovery), parse.GetValue(exitOnDrop));
             return parse.GetValue(service)
                 ? await RunAsServiceAsync(settings, cancellationToken).ConfigureAwait(false)
                 : await RunAsync(settings, cancellationToken).ConfigureAwait(false);
@@ -56,7 +57,7 @@ public static class MonitorCommand
     /// <summary>Everything the command was given.</summary>
     internal sealed record MonitorSettings(
         string Source, string? Models, string Pcm, int Rate, int Channels, bool Realtime, float? Threshold, string Start, double Hold,
-        double MinimumDuration, bool Scores, Uri? Webhook, string? Mqtt, string MqttId, string? MqttUser, string DiscoveryPrefix)
+        double MinimumDuration, bool Scores, Uri? Webhook, string? Mqtt, string MqttId, string? MqttUser, string DiscoveryPrefix, bool ExitOnDrop)
     {
         public CryMonitorOptions MonitorOptions()
         {
@@ -159,6 +160,12 @@ public static class MonitorCommand
                 stream.Flush(windows, cancellationToken);
                 await HandleAsync().ConfigureAwait(false);
                 string? failure = source.Failure;
+                if (source.IsLive && settings.ExitOnDrop)
+                {
+                    await Console.Error.WriteLineAsync($"infantcry monitor: {source.Name} ended{(failure is null ? string.Empty : $" ({failure})")}; exiting (--exit-on-drop)").ConfigureAwait(false);
+                    break;
+                }
+
                 if (!source.IsLive)
                 {
                     if (failure is not null)
