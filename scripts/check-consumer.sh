@@ -12,6 +12,9 @@ ASSETS=${INFANTCRY_ASSETS:-$ROOT/../shared}
 PKGS=$ROOT/artifacts/packages
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 version=$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' "$ROOT/Directory.Build.props")-$(sed -n 's:.*<VersionSuffix>\(.*\)</VersionSuffix>.*:\1:p' "$ROOT/Directory.Build.props")
+# A version of its own per run: a rebuilt package can never be mistaken for an older one of the same version in a
+# NuGet cache (the app restores InfantCry's packages from the local folder only).
+version=$version.check.$(date +%s)
 skia=$(sed -n 's:.*Include="SkiaSharp" Version="\([^"]*\)".*:\1:p' "$ROOT/Directory.Packages.props")
 passed=0; failed=0; checks=()
 check() {  # check NAME CONDITION-EXIT-CODE DETAIL
@@ -29,7 +32,7 @@ trap 'rm -rf "${WORK:-}"' EXIT
 
 # 1. Pack every runtime and model package (from the set-up's build and artifacts/models) into a local folder.
 rm -rf "$PKGS"; mkdir -p "$PKGS"
-if dotnet pack "$ROOT/InfantCry.sln" -c Release --no-build -o "$PKGS" -nologo -v:q -clp:ErrorsOnly > "$ROOT/artifacts/pack.log" 2>&1; then rc=0; else rc=1; fi
+if dotnet pack "$ROOT/InfantCry.sln" -c Release --no-build -o "$PKGS" -p:PackageVersion="$version" -nologo -v:q -clp:ErrorsOnly > "$ROOT/artifacts/pack.log" 2>&1; then rc=0; else rc=1; fi
 check "dotnet pack makes every package" $rc "see artifacts/pack.log"
 for p in InfantCry.Abstractions InfantCry.Onnx InfantCry.Audio InfantCry.Vision InfantCry.Models.Yamnet InfantCry.Models.CryDetector \
          InfantCry.Models.CryReason InfantCry.Models.FaceDetection InfantCry.Models.Pain InfantCry.Models.Dlib68; do
@@ -37,11 +40,12 @@ for p in InfantCry.Abstractions InfantCry.Onnx InfantCry.Audio InfantCry.Vision 
 done
 # The runtime packages hold code only; the models come in their own packages, each with its provenance manifest.
 rc=0
-for p in InfantCry.Audio InfantCry.Vision; do unzip -l "$PKGS/$p.$version.nupkg" | grep -qE '\.(onnx|dat)$' && rc=1; done
+listing() { unzip -l "$PKGS/$1.$version.nupkg" 2>/dev/null; }   # whole listings: grep -q on a pipe trips pipefail
+for p in InfantCry.Audio InfantCry.Vision; do listing "$p" | awk '{print $NF}' | grep -E '\.(onnx|dat)$' > /dev/null && rc=1; done
 for m in Yamnet:yamnet CryDetector:crydetector CryReason:cryreason FaceDetection:facedetection Pain:pain Dlib68:dlib68; do
-  unzip -l "$PKGS/InfantCry.Models.${m%%:*}.$version.nupkg" | grep -q "models/${m#*:}.provenance.json" || rc=1
+  [ "$(listing "InfantCry.Models.${m%%:*}" | grep -c "models/${m#*:}.provenance.json")" -eq 1 ] || rc=1
 done
-unzip -p "$PKGS/InfantCry.Models.Dlib68.$version.nupkg" InfantCry.Models.Dlib68.nuspec | grep -q '<requireLicenseAcceptance>true' || rc=1
+[ "$(unzip -p "$PKGS/InfantCry.Models.Dlib68.$version.nupkg" InfantCry.Models.Dlib68.nuspec | grep -c '<requireLicenseAcceptance>true')" -eq 1 ] || rc=1
 check "runtime packages carry no model; every model package carries its provenance manifest" $rc "see unzip -l"
 
 # 2. A new console app outside the repository, packages added as a user adds them.
@@ -55,8 +59,8 @@ cat > "$WORK/nuget.config" <<EOF
     <add key="local" value="$PKGS" />
     <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
   </packageSources>
-  <!-- InfantCry's packages are restored into the app's own folder (a rebuilt 0.2.0-preview must not come from a
-       stale global cache); third-party packages already in the user's cache are taken from there. -->
+  <!-- Packages are restored into the app's own folder; third-party packages already in the user's cache are taken
+       from there (InfantCry's, with this run's version, cannot be). -->
   <config><add key="globalPackagesFolder" value="$WORK/packages" /></config>
   <fallbackPackageFolders><add key="user" value="${NUGET_PACKAGES:-$HOME/.nuget/packages}" /></fallbackPackageFolders>
 </configuration>
@@ -98,18 +102,18 @@ for input in recording.wav clip.ogg; do
   echo "[consumer] app on $input: $out"
   expected=$(cli "$BIN/$input" 2>/dev/null | verdict 2>/dev/null)
   case "$expected" in
-    cry) echo "$out" | grep -qE "^$input: crying; reason (Hungry|Discomfort|Tired|BellyPain|Burping) \([0-9]+%\)\. .+" || rc=1 ;;
-    no-cry) echo "$out" | grep -qE "^$input: no infant crying heard\.$" || rc=1 ;;
+    cry) grep -qE "^$input: crying; reason (Hungry|Discomfort|Tired|BellyPain|Burping) \([0-9]+%\)\. .+" <<< "$out" || rc=1 ;;
+    no-cry) grep -qE "^$input: no infant crying heard\.$" <<< "$out" || rc=1 ;;
     *) rc=1; out="$out (the CLI gave no verdict to compare with)" ;;
   esac
   check "the app classifies $input as the CLI does ($expected)" $rc "$out"
 done
 out=$(run photo.jpg 2>&1); rc=$?
 echo "[consumer] app on photo.jpg: $out"
-echo "$out" | head -n 1 | grep -qE "^photo\.jpg: [1-9][0-9]* face\(s\)$" || rc=1
+grep -qE "^photo\.jpg: [1-9][0-9]* face\(s\)$" <<< "$(head -n 1 <<< "$out")" || rc=1
 check "the app finds the faces in a photo" $rc "$out"
 out=$(cd "$BIN" && rm -rf infantcry-models.bak && mv infantcry-models infantcry-models.bak && run recording.wav 2>&1); rc=$?
 (cd "$BIN" && mv infantcry-models.bak infantcry-models)
-[ $rc -ne 0 ] && echo "$out" | grep -q "dotnet add package InfantCry.Models" ; rc=$?
+[ $rc -ne 0 ] && grep -q "dotnet add package InfantCry.Models" <<< "$out"; rc=$?
 check "without the model files the error names the package to add" $rc "$out"
 finish
