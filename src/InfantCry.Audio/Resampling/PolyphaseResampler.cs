@@ -18,6 +18,8 @@ public sealed class PolyphaseResampler
 {
     private const int MaxRate = 10_000_000;
     private const long MaxTableLength = 64L << 20;
+    private const int ResidueOrderMinPhases = 16;   // rows from which outputs are taken by residue when decimating
+    private const int ResidueOrderPeriods = 8;      // periods of L outputs one row serves while it is in L1
 
     private readonly PolyphaseFilter? _filter;
     private readonly float[] _history;   // the last 2H samples of the virtual stream (H zeros, then the input)
@@ -26,6 +28,7 @@ public sealed class PolyphaseResampler
     private readonly int _taps;
     private readonly int _stepWhole;     // floor(M / L)
     private readonly int _stepPhase;     // M mod L
+    private readonly bool _acrossOutputs; // M = 1 with Vector512: InterpolationKernel, else DotProduct per output
     private long _seen;                  // virtual samples seen: H leading zeros + input samples
     private long _windowStart;           // virtual index of the first tap of the next output: floor(n M / L)
     private int _phase;                  // n M mod L
@@ -70,6 +73,7 @@ public sealed class PolyphaseResampler
         _taps = _filter.TapsPerPhase;
         _stepWhole = DownFactor / UpFactor;
         _stepPhase = DownFactor % UpFactor;
+        _acrossOutputs = DownFactor == 1 && InterpolationKernel.IsAccelerated;
         _history = new float[_taps - 1];
         _scratch = new float[2 * (_taps - 1)];
         _zeros = new float[HalfWidth + 1];
@@ -201,8 +205,30 @@ public sealed class PolyphaseResampler
             return input.Length;
         }
 
+        long available = _seen + input.Length;
+        int written = _acrossOutputs ? InterpolateGroups(input, output, limit) : DotPerOutput(input, output, limit);
         int span = _taps - 1;
-        ReadOnlySpan<float> table = _filter.Coefficients;
+
+        // Keep the last 2H samples of the virtual stream.
+        if (input.Length >= span)
+        {
+            input[^span..].CopyTo(_history);
+        }
+        else if (input.Length > 0)
+        {
+            _history.AsSpan(input.Length).CopyTo(_history);
+            input.CopyTo(_history.AsSpan(span - input.Length));
+        }
+
+        _seen = available;
+        return written;
+    }
+
+    /// <summary>Outputs one at a time, each a <see cref="DotProduct"/> of its phase's weights and its input window.</summary>
+    private int DotPerOutput(ReadOnlySpan<float> input, Span<float> output, long limit)
+    {
+        int span = _taps - 1;
+        ReadOnlySpan<float> table = _filter!.Coefficients;
         long chunkStart = _seen;
         long available = _seen + input.Length;
         int written = 0;
@@ -210,15 +236,45 @@ public sealed class PolyphaseResampler
         // Outputs whose window starts in the history: read from scratch = history + the chunk's first samples.
         if (_windowStart < chunkStart && _outputs < limit && _windowStart + _taps <= available)
         {
-            int head = Math.Min(input.Length, span);
-            _history.CopyTo(_scratch.AsSpan());
-            input[..head].CopyTo(_scratch.AsSpan(span));
-            ReadOnlySpan<float> scratch = _scratch.AsSpan(0, span + head);
+            ReadOnlySpan<float> scratch = FillScratch(input);
             while (_windowStart < chunkStart && _outputs < limit && _windowStart + _taps <= available)
             {
                 int offset = (int)(_windowStart - chunkStart + span);
                 output[written++] = DotProduct.Simd(table.Slice(_phase * _taps, _taps), scratch.Slice(offset, _taps));
                 Advance();
+            }
+        }
+
+        // Decimating with many phases (44.1 -> 16 kHz: 160 rows of 455 weights, more than the L1 cache holds): outputs are
+        // taken by residue, so one row serves the same residue in several consecutive periods while it is in L1. The order of
+        // computation changes, not any output's arithmetic.
+        if (_stepWhole > 0 && UpFactor >= ResidueOrderMinPhases && available >= _taps)
+        {
+            long complete = Math.Min(limit, ((((available - _taps + 1) * UpFactor) - 1) / DownFactor) + 1);
+            while (complete - _outputs >= (long)ResidueOrderPeriods * UpFactor)
+            {
+                int phase = _phase;
+                long start = _windowStart - chunkStart;
+                for (int r = 0; r < UpFactor; r++)
+                {
+                    ReadOnlySpan<float> row = table.Slice(phase * _taps, _taps);
+                    for (int b = 0; b < ResidueOrderPeriods; b++)
+                    {
+                        output[written + r + (b * UpFactor)] = DotProduct.Simd(row, input.Slice((int)(start + ((long)b * DownFactor)), _taps));
+                    }
+
+                    start += _stepWhole;
+                    phase += _stepPhase;
+                    if (phase >= UpFactor)
+                    {
+                        phase -= UpFactor;
+                        start++;
+                    }
+                }
+
+                written += ResidueOrderPeriods * UpFactor;
+                _outputs += ResidueOrderPeriods * UpFactor;
+                _windowStart += (long)ResidueOrderPeriods * DownFactor;
             }
         }
 
@@ -242,19 +298,67 @@ public sealed class PolyphaseResampler
             Advance();
         }
 
-        // Keep the last 2H samples of the virtual stream.
-        if (input.Length >= span)
+        return written;
+    }
+
+    /// <summary>
+    /// M = 1: the L outputs of a group share the window starting at <see cref="_windowStart"/>; whole groups go through
+    /// <see cref="InterpolationKernel"/> (from the scratch copy while the window starts in the history, then from the input).
+    /// Every call but Flush's ends on a whole group, so the phase is 0 on entry; Flush's limit may end inside the last group.
+    /// </summary>
+    private int InterpolateGroups(ReadOnlySpan<float> input, Span<float> output, long limit)
+    {
+        int span = _taps - 1;
+        int up = UpFactor;
+        ReadOnlySpan<float> table = _filter!.Coefficients;
+        long chunkStart = _seen;
+        long available = _seen + input.Length;
+        long groups = Math.Max(0, Math.Min(available - span - _windowStart, (limit - _outputs) / up));
+        int written = 0;
+        bool scratchReady = false;
+        if (groups > 0 && _windowStart < chunkStart)
         {
-            input[^span..].CopyTo(_history);
-        }
-        else if (input.Length > 0)
-        {
-            _history.AsSpan(input.Length).CopyTo(_history);
-            input.CopyTo(_history.AsSpan(span - input.Length));
+            int inHistory = (int)Math.Min(groups, chunkStart - _windowStart);
+            ReadOnlySpan<float> scratch = FillScratch(input);
+            scratchReady = true;
+            int offset = (int)(_windowStart - chunkStart + span);
+            InterpolationKernel.Interpolate(table, _taps, up, scratch.Slice(offset, inHistory + span), inHistory, output);
+            written += inHistory * up;
+            _windowStart += inHistory;
+            _outputs += (long)inHistory * up;
+            groups -= inHistory;
         }
 
-        _seen = available;
+        if (groups > 0)
+        {
+            int offset = (int)(_windowStart - chunkStart);
+            InterpolationKernel.Interpolate(table, _taps, up, input.Slice(offset, (int)groups + span), (int)groups, output[written..]);
+            written += (int)groups * up;
+            _windowStart += groups;
+            _outputs += groups * up;
+        }
+
+        while (_outputs < limit && _windowStart + _taps <= available)
+        {
+            ReadOnlySpan<float> window = _windowStart >= chunkStart
+                ? input.Slice((int)(_windowStart - chunkStart), _taps)
+                : (scratchReady ? (ReadOnlySpan<float>)_scratch : FillScratch(input)).Slice((int)(_windowStart - chunkStart + span), _taps);
+            scratchReady = true;
+            output[written++] = InterpolationKernel.Chain(table.Slice(_phase * _taps, _taps), window);
+            Advance();
+        }
+
         return written;
+    }
+
+    /// <summary>Copies the history and the chunk's first up-to-2H samples into the scratch buffer.</summary>
+    private ReadOnlySpan<float> FillScratch(ReadOnlySpan<float> input)
+    {
+        int span = _taps - 1;
+        int head = Math.Min(input.Length, span);
+        _history.CopyTo(_scratch.AsSpan());
+        input[..head].CopyTo(_scratch.AsSpan(span));
+        return _scratch.AsSpan(0, span + head);
     }
 
     private void Advance()
