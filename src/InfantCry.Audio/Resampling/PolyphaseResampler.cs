@@ -28,7 +28,10 @@ public sealed class PolyphaseResampler
     private readonly int _taps;
     private readonly int _stepWhole;     // floor(M / L)
     private readonly int _stepPhase;     // M mod L
-    private readonly bool _acrossOutputs; // M = 1 with Vector512: InterpolationKernel, else DotProduct per output
+    private readonly bool _acrossOutputs; // M = 1 or L = 1 (M <= 16) with Vector512: computed across outputs, else DotProduct per output
+    private readonly DecimationKernel? _decimator;   // L = 1 across outputs
+    private readonly int _groupOutputs;  // across outputs: outputs sharing one window (L when M = 1, else 1)
+    private readonly int _groupStep;     // across outputs: input samples between consecutive windows (1 when M = 1, else M)
     private long _seen;                  // virtual samples seen: H leading zeros + input samples
     private long _windowStart;           // virtual index of the first tap of the next output: floor(n M / L)
     private int _phase;                  // n M mod L
@@ -73,7 +76,20 @@ public sealed class PolyphaseResampler
         _taps = _filter.TapsPerPhase;
         _stepWhole = DownFactor / UpFactor;
         _stepPhase = DownFactor % UpFactor;
-        _acrossOutputs = DownFactor == 1 && InterpolationKernel.IsAccelerated;
+        if (DownFactor == 1 && InterpolationKernel.IsAccelerated)
+        {
+            _acrossOutputs = true;
+            _groupOutputs = UpFactor;
+            _groupStep = 1;
+        }
+        else if (UpFactor == 1 && DownFactor <= DecimationKernel.MaxDown && DecimationKernel.IsAccelerated)
+        {
+            _acrossOutputs = true;
+            _decimator = new DecimationKernel(_filter.Coefficients, DownFactor);
+            _groupOutputs = 1;
+            _groupStep = DownFactor;
+        }
+
         _history = new float[_taps - 1];
         _scratch = new float[2 * (_taps - 1)];
         _zeros = new float[HalfWidth + 1];
@@ -206,7 +222,7 @@ public sealed class PolyphaseResampler
         }
 
         long available = _seen + input.Length;
-        int written = _acrossOutputs ? InterpolateGroups(input, output, limit) : DotPerOutput(input, output, limit);
+        int written = _acrossOutputs ? AcrossOutputs(input, output, limit) : DotPerOutput(input, output, limit);
         int span = _taps - 1;
 
         // Keep the last 2H samples of the virtual stream.
@@ -302,40 +318,37 @@ public sealed class PolyphaseResampler
     }
 
     /// <summary>
-    /// M = 1: the L outputs of a group share the window starting at <see cref="_windowStart"/>; whole groups go through
-    /// <see cref="InterpolationKernel"/> (from the scratch copy while the window starts in the history, then from the input).
-    /// Every call but Flush's ends on a whole group, so the phase is 0 on entry; Flush's limit may end inside the last group.
+    /// M = 1 or L = 1: groups of outputs (the L outputs sharing one window when M = 1; single outputs whose windows step by M
+    /// when L = 1) go through <see cref="InterpolationKernel"/> or <see cref="DecimationKernel"/>, from the scratch copy
+    /// while the window starts in the history, then from the input. Every call but Flush's ends on a whole group, so the
+    /// phase is 0 on entry; Flush's limit may end inside the last group of L outputs.
     /// </summary>
-    private int InterpolateGroups(ReadOnlySpan<float> input, Span<float> output, long limit)
+    private int AcrossOutputs(ReadOnlySpan<float> input, Span<float> output, long limit)
     {
         int span = _taps - 1;
-        int up = UpFactor;
+        int size = _groupOutputs, step = _groupStep;
         ReadOnlySpan<float> table = _filter!.Coefficients;
         long chunkStart = _seen;
         long available = _seen + input.Length;
-        long groups = Math.Max(0, Math.Min(available - span - _windowStart, (limit - _outputs) / up));
+        long ready = available - _taps - _windowStart;   // >= 0: the next window is complete
+        long groups = ready < 0 ? 0 : Math.Min((ready / step) + 1, (limit - _outputs) / size);
         int written = 0;
         bool scratchReady = false;
         if (groups > 0 && _windowStart < chunkStart)
         {
-            int inHistory = (int)Math.Min(groups, chunkStart - _windowStart);
+            int inHistory = (int)Math.Min(groups, (chunkStart - _windowStart + step - 1) / step);
             ReadOnlySpan<float> scratch = FillScratch(input);
             scratchReady = true;
             int offset = (int)(_windowStart - chunkStart + span);
-            InterpolationKernel.Interpolate(table, _taps, up, scratch.Slice(offset, inHistory + span), inHistory, output);
-            written += inHistory * up;
-            _windowStart += inHistory;
-            _outputs += (long)inHistory * up;
+            Groups(scratch[offset..], inHistory, output);
+            written += inHistory * size;
             groups -= inHistory;
         }
 
         if (groups > 0)
         {
-            int offset = (int)(_windowStart - chunkStart);
-            InterpolationKernel.Interpolate(table, _taps, up, input.Slice(offset, (int)groups + span), (int)groups, output[written..]);
-            written += (int)groups * up;
-            _windowStart += groups;
-            _outputs += groups * up;
+            Groups(input[(int)(_windowStart - chunkStart)..], (int)groups, output[written..]);
+            written += (int)groups * size;
         }
 
         while (_outputs < limit && _windowStart + _taps <= available)
@@ -349,6 +362,23 @@ public sealed class PolyphaseResampler
         }
 
         return written;
+    }
+
+    /// <summary>Computes <paramref name="count"/> whole groups from <paramref name="source"/> (starting at the next window) and advances.</summary>
+    private void Groups(ReadOnlySpan<float> source, int count, Span<float> output)
+    {
+        int length = ((count - 1) * _groupStep) + _taps;
+        if (_decimator is null)
+        {
+            InterpolationKernel.Interpolate(_filter!.Coefficients, _taps, UpFactor, source[..length], count, output);
+        }
+        else
+        {
+            _decimator.Decimate(source[..length], count, output);
+        }
+
+        _windowStart += (long)count * _groupStep;
+        _outputs += (long)count * _groupOutputs;
     }
 
     /// <summary>Copies the history and the chunk's first up-to-2H samples into the scratch buffer.</summary>

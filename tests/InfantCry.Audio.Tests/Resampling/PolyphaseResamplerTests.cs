@@ -5,7 +5,7 @@ namespace InfantCry.Audio.Tests.Resampling;
 /// <summary>Invariants that streaming and SIMD break: chunking, short lengths, SIMD vs scalar, allocations, API contracts.</summary>
 public class PolyphaseResamplerTests
 {
-    private static readonly (int From, int To)[] Pairs = [(8000, 16000), (44100, 16000), (16000, 8000), (11025, 16000), (48000, 44100), (16000, 96000)];
+    private static readonly (int From, int To)[] Pairs = [(8000, 16000), (44100, 16000), (16000, 8000), (11025, 16000), (48000, 44100), (16000, 96000), (48000, 16000), (96000, 8000)];
 
     private static float[] ProcessChunked(PolyphaseResampler r, float[] input, IEnumerable<int> chunkSizes)
     {
@@ -127,6 +127,26 @@ public class PolyphaseResamplerTests
                     float expected = InterpolationKernel.Chain(table.AsSpan(p * taps, taps), x.AsSpan(k, taps));
                     Assert.That(output[(k * phases) + p], Is.EqualTo(expected), $"count {count}, window {k}, phase {p}");
                 }
+            }
+        }
+    }
+
+    [Test]
+    public void Decimation_kernel_lanes_are_bit_identical_to_the_in_order_chain([Values(2, 3, 6)] int down)
+    {
+        // Whole blocks run in vector lanes over deinterleaved streams, leftover outputs in the scalar chain: both must agree exactly.
+        const int taps = 41;
+        var rng = new Random(down);
+        float[] weights = Signals.Noise(taps, rng.Next(), 1.0);
+        var kernel = new DecimationKernel(weights, down);
+        foreach (int count in new[] { 0, 1, 127, 128, 129, 1100, 2300 })
+        {
+            float[] x = Signals.Noise(count == 0 ? 0 : ((count - 1) * down) + taps, rng.Next(), 1.0);
+            var output = new float[count];
+            kernel.Decimate(x, count, output);
+            for (int k = 0; k < count; k++)
+            {
+                Assert.That(output[k], Is.EqualTo(DecimationKernel.Chain(weights, down, x.AsSpan(k * down, taps))), $"count {count}, output {k}");
             }
         }
     }
