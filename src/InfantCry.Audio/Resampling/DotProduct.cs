@@ -14,7 +14,8 @@ internal static class DotProduct
     /// <summary>Sum of a[i] * b[i] with the widest SIMD available; a and b have the same length.</summary>
     /// <remarks>Vector512/Vector256: four accumulators (four independent fused multiply-add chains, so the loop is not bound
     /// by the FMA latency); the last partial vector is read as the window's last full vector with the lanes already summed
-    /// masked to zero in <paramref name="a"/>, so there is no scalar tail once n >= one vector.</remarks>
+    /// masked to zero in both operands (so the masked lanes add +0 whatever they hold), so there is no scalar tail once
+    /// n >= one vector. The operands play symmetric roles: Simd(a, b) and Simd(b, a) are bit-identical.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Simd(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
@@ -55,8 +56,8 @@ internal static class DotProduct
 
             if (i < n)
             {
-                var tail = Vector512.LoadUnsafe(ref pa, (nuint)(n - w)) & TailMask512(n - i);
-                acc3 = Vector512.FusedMultiplyAdd(tail, Vector512.LoadUnsafe(ref pb, (nuint)(n - w)), acc3);
+                var mask = TailMask512(n - i);
+                acc3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pa, (nuint)(n - w)) & mask, Vector512.LoadUnsafe(ref pb, (nuint)(n - w)) & mask, acc3);
                 i = n;
             }
 
@@ -94,8 +95,8 @@ internal static class DotProduct
 
             if (i < n)
             {
-                var tail = Vector256.LoadUnsafe(ref pa, (nuint)(n - w)) & TailMask256(n - i);
-                acc3 = Vector256.FusedMultiplyAdd(tail, Vector256.LoadUnsafe(ref pb, (nuint)(n - w)), acc3);
+                var mask = TailMask256(n - i);
+                acc3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)(n - w)) & mask, Vector256.LoadUnsafe(ref pb, (nuint)(n - w)) & mask, acc3);
                 i = n;
             }
 
@@ -129,7 +130,8 @@ internal static class DotProduct
 
     /// <summary>
     /// Two inner products over the same <paramref name="b"/> (two phases of one input window), loading b once: exactly the
-    /// operations of two <see cref="Simd"/> calls, so each result is bit-identical to <see cref="Simd"/>(a_k, b).
+    /// operations of two <see cref="Simd"/> calls, so each result is bit-identical to <see cref="Simd"/>(a_k, b) and, the
+    /// operands being symmetric, to <see cref="Simd"/>(b, a_k): one weight row against two windows is also a pair.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SimdPair(ReadOnlySpan<float> a0, ReadOnlySpan<float> a1, ReadOnlySpan<float> b, out float sum0, out float sum1)
@@ -194,7 +196,7 @@ internal static class DotProduct
             if (i < n)
             {
                 var mask = TailMask512(n - i);
-                var bv = Vector512.LoadUnsafe(ref pb, (nuint)(n - w));
+                var bv = Vector512.LoadUnsafe(ref pb, (nuint)(n - w)) & mask;
                 x3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p0, (nuint)(n - w)) & mask, bv, x3);
                 y3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p1, (nuint)(n - w)) & mask, bv, y3);
                 i = n;
@@ -250,7 +252,7 @@ internal static class DotProduct
             if (i < n)
             {
                 var mask = TailMask256(n - i);
-                var bv = Vector256.LoadUnsafe(ref pb, (nuint)(n - w));
+                var bv = Vector256.LoadUnsafe(ref pb, (nuint)(n - w)) & mask;
                 x3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p0, (nuint)(n - w)) & mask, bv, x3);
                 y3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p1, (nuint)(n - w)) & mask, bv, y3);
                 i = n;

@@ -105,6 +105,10 @@ public class PolyphaseResamplerTests
             DotProduct.SimdPair(a0, a1, b, out float s0, out float s1);
             Assert.That(s0, Is.EqualTo(DotProduct.Simd(a0, b)), $"n = {n}");
             Assert.That(s1, Is.EqualTo(DotProduct.Simd(a1, b)), $"n = {n}");
+
+            // The operands are symmetric: one weight row against two windows (the resampler's residue order) is a pair too.
+            Assert.That(BitConverter.SingleToInt32Bits(DotProduct.Simd(b, a0)), Is.EqualTo(BitConverter.SingleToInt32Bits(s0)), $"n = {n}, swapped");
+            Assert.That(BitConverter.SingleToInt32Bits(DotProduct.Simd(b, a1)), Is.EqualTo(BitConverter.SingleToInt32Bits(s1)), $"n = {n}, swapped");
         }
     }
 
