@@ -333,7 +333,7 @@ def main():
     ap.add_argument("--tool", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--report", required=True)
-    ap.add_argument("--rounds", type=int, default=11, help="interleaved rounds (at least 10 for a report)")
+    ap.add_argument("--rounds", type=int, default=15, help="interleaved rounds (at least 10 for a report)")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     started = datetime.datetime.now(datetime.timezone.utc)
