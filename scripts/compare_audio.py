@@ -268,10 +268,13 @@ def report(args, rows, started, elapsed):
         "",
         "What is timed: CPU time (user + system). Ours: the calling thread's CPU time of the computation alone, on a "
         "signal already in memory, after warm-up (median of "
-        f"{OURS_REPEATS} repetitions inside the round's process for resampling, {FRONTEND_REPEATS} for the log-mel). "
+        f"{OURS_REPEATS} repetitions per round for resampling, 1 call per pair of calls for the log-mel). "
+        "Our tool is one long-lived process (`serve`) with fully optimised JIT (tiered compilation off), so no round pays "
+        "start-up or times tier-0 code. "
         "sox (single-threaded, output discarded with `-t null`): the process's CPU time minus that of the same sox command "
         "without the rate effect (same file read and start-up) in the same round, i.e. the rate effect's own CPU time. "
-        
+        "torch: the thread's CPU time, `torch.set_num_threads(1)`. Log-mel rounds alternate ours and torch call by call "
+        f"({FRONTEND_REPEATS} calls each per round, the round's figure is the median of its calls).",
         "",
         "## Resampling quality: SNR (dB) against the analytic signal at the output rate",
         "",

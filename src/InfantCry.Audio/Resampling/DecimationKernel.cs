@@ -11,9 +11,10 @@ namespace InfantCry.Audio.Resampling;
 /// Vector512s and each weight adds its broadcast times a stream vector (fused multiply-add), with no horizontal sum.
 /// </summary>
 /// <remarks>
-/// Every lane is the chain acc = fma(h[i M + m], x[(k + i) M + m], acc) over m = 0..M-1, then i, from acc = 0: what
-/// <see cref="Chain"/> computes one output at a time for the outputs left over after the last whole vector. So where a
-/// block or chunk boundary falls never changes a result. The streams are rebuilt (a strided copy) for every
+/// Every lane computes the same sum in the same order as <see cref="Chain"/>, which computes one output at a time for the
+/// outputs left over after the last whole block: for m = 0..M-1, the terms h[i M + m] x[(k + i) M + m] in blocks of
+/// <see cref="InterpolationKernel.ChainBlock"/> consecutive i, each block an in-order chain of fused multiply-adds from 0,
+/// the block sums added in order. So where a block or chunk boundary falls never changes a result. The streams are rebuilt (a strided copy) for every
 /// <see cref="Streamed"/> outputs into a buffer allocated once. Not thread-safe: one instance per resampler.
 /// Used only where Vector512 is hardware-accelerated (the caller falls back to <see cref="DotProduct"/> elsewhere).
 /// </remarks>
@@ -25,6 +26,7 @@ internal sealed class DecimationKernel
     private const int Width = 16;              // Vector512<float>.Count
     private const int Block = 8 * Width;       // outputs per block: eight independent accumulators
     private const int Streamed = 1024;         // outputs per rebuild of the streams
+    private const int ChainBlock = InterpolationKernel.ChainBlock;
 
     private readonly int _down;
     private readonly int _taps;
@@ -114,66 +116,92 @@ internal sealed class DecimationKernel
     /// <returns>The output.</returns>
     public static float Chain(ReadOnlySpan<float> weights, int down, ReadOnlySpan<float> x)
     {
-        float acc = 0f;
+        float total = 0f;
         for (int m = 0; m < down; m++)
         {
-            for (int j = m; j < weights.Length; j += down)
+            for (int j0 = m; j0 < weights.Length; j0 += ChainBlock * down)
             {
-                acc = MathF.FusedMultiplyAdd(weights[j], x[j], acc);
+                float acc = 0f;
+                for (int j = j0; j < Math.Min(j0 + (ChainBlock * down), weights.Length); j += down)
+                {
+                    acc = MathF.FusedMultiplyAdd(weights[j], x[j], acc);
+                }
+
+                total += acc;
             }
         }
 
-        return acc;
+        return total;
     }
 
     private float StreamChain(int k)
     {
-        float acc = 0f;
+        float total = 0f;
         for (int m = 0; m < _down; m++)
         {
             ReadOnlySpan<float> h = _sub.AsSpan(_subStart[m], _subLength[m]);
             ReadOnlySpan<float> s = _streams.AsSpan((m * _streamLength) + k, h.Length);
-            for (int i = 0; i < h.Length; i++)
+            for (int i0 = 0; i0 < h.Length; i0 += ChainBlock)
             {
-                acc = MathF.FusedMultiplyAdd(h[i], s[i], acc);
+                float acc = 0f;
+                for (int i = i0; i < Math.Min(i0 + ChainBlock, h.Length); i++)
+                {
+                    acc = MathF.FusedMultiplyAdd(h[i], s[i], acc);
+                }
+
+                total += acc;
             }
         }
 
-        return acc;
+        return total;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void BlockOf128(int k, Span<float> y)
     {
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
         ref float sub = ref MemoryMarshal.GetArrayDataReference(_sub);
         for (int m = 0; m < _down; m++)
         {
             ref float h = ref Unsafe.Add(ref sub, _subStart[m]);
             ref float s = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_streams), (m * _streamLength) + k);
             int length = _subLength[m];
-            for (int i = 0; i < length; i++)
+            for (int i0 = 0; i0 < length; i0 += ChainBlock)
             {
-                var c = Vector512.Create(Unsafe.Add(ref h, i));
-                a0 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)i), a0);
-                a1 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + Width)), a1);
-                a2 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (2 * Width))), a2);
-                a3 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (3 * Width))), a3);
-                a4 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (4 * Width))), a4);
-                a5 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (5 * Width))), a5);
-                a6 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (6 * Width))), a6);
-                a7 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (7 * Width))), a7);
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+                int end = Math.Min(i0 + ChainBlock, length);
+                for (int i = i0; i < end; i++)
+                {
+                    var c = Vector512.Create(Unsafe.Add(ref h, i));
+                    a0 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)i), a0);
+                    a1 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + Width)), a1);
+                    a2 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (2 * Width))), a2);
+                    a3 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (3 * Width))), a3);
+                    a4 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (4 * Width))), a4);
+                    a5 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (5 * Width))), a5);
+                    a6 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (6 * Width))), a6);
+                    a7 = Vector512.FusedMultiplyAdd(c, Vector512.LoadUnsafe(ref s, (nuint)(i + (7 * Width))), a7);
+                }
+
+                s0 += a0;
+                s1 += a1;
+                s2 += a2;
+                s3 += a3;
+                s4 += a4;
+                s5 += a5;
+                s6 += a6;
+                s7 += a7;
             }
         }
 
         ref float o = ref MemoryMarshal.GetReference(y);
-        a0.StoreUnsafe(ref o, 0);
-        a1.StoreUnsafe(ref o, Width);
-        a2.StoreUnsafe(ref o, 2 * Width);
-        a3.StoreUnsafe(ref o, 3 * Width);
-        a4.StoreUnsafe(ref o, 4 * Width);
-        a5.StoreUnsafe(ref o, 5 * Width);
-        a6.StoreUnsafe(ref o, 6 * Width);
-        a7.StoreUnsafe(ref o, 7 * Width);
+        s0.StoreUnsafe(ref o, 0);
+        s1.StoreUnsafe(ref o, Width);
+        s2.StoreUnsafe(ref o, 2 * Width);
+        s3.StoreUnsafe(ref o, 3 * Width);
+        s4.StoreUnsafe(ref o, 4 * Width);
+        s5.StoreUnsafe(ref o, 5 * Width);
+        s6.StoreUnsafe(ref o, 6 * Width);
+        s7.StoreUnsafe(ref o, 7 * Width);
     }
 }
