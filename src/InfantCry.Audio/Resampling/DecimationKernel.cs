@@ -140,17 +140,7 @@ internal sealed class DecimationKernel
         for (int m = 0; m < _down; m++)
         {
             ReadOnlySpan<float> h = _sub.AsSpan(_subStart[m], _subLength[m]);
-            ReadOnlySpan<float> s = _streams.AsSpan((m * _streamLength) + k, h.Length);
-            for (int i0 = 0; i0 < h.Length; i0 += ChainBlock)
-            {
-                float acc = 0f;
-                for (int i = i0; i < Math.Min(i0 + ChainBlock, h.Length); i++)
-                {
-                    acc = MathF.FusedMultiplyAdd(h[i], s[i], acc);
-                }
-
-                total += acc;
-            }
+            total = InterpolationKernel.AddChain(total, h, _streams.AsSpan((m * _streamLength) + k, h.Length));
         }
 
         return total;

@@ -119,7 +119,7 @@ public class PolyphaseResamplerTests
         const int taps = 37;
         var rng = new Random(phases);
         float[] table = Signals.Noise(taps * phases, rng.Next(), 1.0);
-        foreach (int count in new[] { 0, 1, 63, 64, 65, 130, 200 })
+        foreach (int count in new[] { 0, 1, 63, 64, 127, 128, 129, 300 })
         {
             float[] x = Signals.Noise(count + taps - 1, rng.Next(), 1.0);
             var output = new float[count * phases];
