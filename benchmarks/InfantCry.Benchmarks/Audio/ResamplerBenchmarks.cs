@@ -11,8 +11,9 @@ public class ResamplerBenchmarks
     private float[] _output = [];
     private PolyphaseResampler _resampler = null!;
 
-    /// <summary>Input rate in Hz: 8 kHz (donateacry, phones) and 44.1 kHz (consumer recordings).</summary>
-    [Params(8000, 44100)]
+    /// <summary>Input rate in Hz: 8 kHz (donateacry, phones; upsampling across outputs), 44.1 kHz (consumer recordings; dot
+    /// products in residue order) and 48 kHz (video sound tracks; decimation across outputs).</summary>
+    [Params(8000, 44100, 48000)]
     public int FromRate { get; set; }
 
     /// <summary>Clip length in milliseconds: a 10 ms capture block, 1 s, a 7 s clip.</summary>

@@ -85,29 +85,38 @@ internal sealed class RealFft
 
     private void Pack(ReadOnlySpan<float> frame, ReadOnlySpan<float> window, Span<float> re, Span<float> im)
     {
+        if (window.Length < frame.Length || frame.Length > Length || re.Length < _half || im.Length < _half)
+        {
+            throw new ArgumentException("Frame, window or scratch has the wrong length.");
+        }
+
         int pairs = frame.Length / 2;
-        ReadOnlySpan<int> rev = _bitReverse;
+        ref int rev = ref MemoryMarshal.GetArrayDataReference(_bitReverse);
+        ref float x = ref MemoryMarshal.GetReference(frame);
+        ref float w = ref MemoryMarshal.GetReference(window);
+        ref float pr = ref MemoryMarshal.GetReference(re);
+        ref float pi = ref MemoryMarshal.GetReference(im);
         for (int n = 0; n < pairs; n++)
         {
-            int r = rev[n];
-            re[r] = frame[2 * n] * window[2 * n];
-            im[r] = frame[(2 * n) + 1] * window[(2 * n) + 1];
+            int r = Unsafe.Add(ref rev, n);
+            Unsafe.Add(ref pr, r) = Unsafe.Add(ref x, 2 * n) * Unsafe.Add(ref w, 2 * n);
+            Unsafe.Add(ref pi, r) = Unsafe.Add(ref x, (2 * n) + 1) * Unsafe.Add(ref w, (2 * n) + 1);
         }
 
         int start = pairs;
         if ((frame.Length & 1) != 0)
         {
-            int r = rev[pairs];
-            re[r] = frame[^1] * window[^1];
-            im[r] = 0f;
+            int r = Unsafe.Add(ref rev, pairs);
+            Unsafe.Add(ref pr, r) = frame[^1] * window[frame.Length - 1];
+            Unsafe.Add(ref pi, r) = 0f;
             start++;
         }
 
         for (int n = start; n < _half; n++)
         {
-            int r = rev[n];
-            re[r] = 0f;
-            im[r] = 0f;
+            int r = Unsafe.Add(ref rev, n);
+            Unsafe.Add(ref pr, r) = 0f;
+            Unsafe.Add(ref pi, r) = 0f;
         }
     }
 
@@ -148,6 +157,29 @@ internal sealed class RealFft
         }
 
         int h = 4;
+        if (h < m && Vector128.IsHardwareAccelerated)
+        {
+            // h = 4: one Vector128 of butterflies per group.
+            var wr = Vector128.LoadUnsafe(ref _twiddleRe[h - 1]);
+            var wi = Vector128.LoadUnsafe(ref _twiddleIm[h - 1]);
+            for (int g = 0; g < m; g += 2 * h)
+            {
+                nuint a = (nuint)g, b = (nuint)(g + h);
+                var br = Vector128.LoadUnsafe(ref pr, b);
+                var bi = Vector128.LoadUnsafe(ref pi, b);
+                var tr = (br * wr) - (bi * wi);
+                var ti = (br * wi) + (bi * wr);
+                var ar = Vector128.LoadUnsafe(ref pr, a);
+                var ai = Vector128.LoadUnsafe(ref pi, a);
+                (ar + tr).StoreUnsafe(ref pr, a);
+                (ai + ti).StoreUnsafe(ref pi, a);
+                (ar - tr).StoreUnsafe(ref pr, b);
+                (ai - ti).StoreUnsafe(ref pi, b);
+            }
+
+            h *= 2;
+        }
+
         for (; h < m && (h < Vector256<float>.Count || !Vector256.IsHardwareAccelerated); h *= 2)
         {
             ScalarStage(ref pr, ref pi, m, h);

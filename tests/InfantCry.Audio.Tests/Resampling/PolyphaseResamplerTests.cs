@@ -5,7 +5,7 @@ namespace InfantCry.Audio.Tests.Resampling;
 /// <summary>Invariants that streaming and SIMD break: chunking, short lengths, SIMD vs scalar, allocations, API contracts.</summary>
 public class PolyphaseResamplerTests
 {
-    private static readonly (int From, int To)[] Pairs = [(8000, 16000), (44100, 16000), (16000, 8000), (11025, 16000), (48000, 44100), (16000, 96000)];
+    private static readonly (int From, int To)[] Pairs = [(8000, 16000), (44100, 16000), (16000, 8000), (11025, 16000), (48000, 44100), (16000, 96000), (48000, 16000), (96000, 8000)];
 
     private static float[] ProcessChunked(PolyphaseResampler r, float[] input, IEnumerable<int> chunkSizes)
     {
@@ -105,6 +105,53 @@ public class PolyphaseResamplerTests
             DotProduct.SimdPair(a0, a1, b, out float s0, out float s1);
             Assert.That(s0, Is.EqualTo(DotProduct.Simd(a0, b)), $"n = {n}");
             Assert.That(s1, Is.EqualTo(DotProduct.Simd(a1, b)), $"n = {n}");
+
+            // The operands are symmetric: one weight row against two windows (the resampler's residue order) is a pair too.
+            Assert.That(BitConverter.SingleToInt32Bits(DotProduct.Simd(b, a0)), Is.EqualTo(BitConverter.SingleToInt32Bits(s0)), $"n = {n}, swapped");
+            Assert.That(BitConverter.SingleToInt32Bits(DotProduct.Simd(b, a1)), Is.EqualTo(BitConverter.SingleToInt32Bits(s1)), $"n = {n}, swapped");
+        }
+    }
+
+    [Test]
+    public void Interpolation_kernel_lanes_are_bit_identical_to_the_in_order_chain([Values(1, 2, 3, 5)] int phases)
+    {
+        // Whole blocks run in vector lanes, leftover window starts in the scalar chain; streaming needs both to agree exactly.
+        const int taps = 37;
+        var rng = new Random(phases);
+        float[] table = Signals.Noise(taps * phases, rng.Next(), 1.0);
+        foreach (int count in new[] { 0, 1, 63, 64, 127, 128, 129, 300 })
+        {
+            float[] x = Signals.Noise(count + taps - 1, rng.Next(), 1.0);
+            var output = new float[count * phases];
+            InterpolationKernel.Interpolate(table, taps, phases, x, count, output);
+            for (int k = 0; k < count; k++)
+            {
+                for (int p = 0; p < phases; p++)
+                {
+                    float expected = InterpolationKernel.Chain(table.AsSpan(p * taps, taps), x.AsSpan(k, taps));
+                    Assert.That(output[(k * phases) + p], Is.EqualTo(expected), $"count {count}, window {k}, phase {p}");
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void Decimation_kernel_lanes_are_bit_identical_to_the_in_order_chain([Values(2, 3, 6)] int down)
+    {
+        // Whole blocks run in vector lanes over deinterleaved streams, leftover outputs in the scalar chain: both must agree exactly.
+        const int taps = 41;
+        var rng = new Random(down);
+        float[] weights = Signals.Noise(taps, rng.Next(), 1.0);
+        var kernel = new DecimationKernel(weights, down);
+        foreach (int count in new[] { 0, 1, 127, 128, 129, 1100, 2300 })
+        {
+            float[] x = Signals.Noise(count == 0 ? 0 : ((count - 1) * down) + taps, rng.Next(), 1.0);
+            var output = new float[count];
+            kernel.Decimate(x, count, output);
+            for (int k = 0; k < count; k++)
+            {
+                Assert.That(output[k], Is.EqualTo(DecimationKernel.Chain(weights, down, x.AsSpan(k * down, taps))), $"count {count}, output {k}");
+            }
         }
     }
 
