@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace InfantCry.Onnx.Native;
+namespace InfantCry.Benchmarks.Onnx.Legacy;
 
 /// <summary>
 /// Base of the SafeHandles over ONNX Runtime objects: a null pointer is invalid, and release calls the matching

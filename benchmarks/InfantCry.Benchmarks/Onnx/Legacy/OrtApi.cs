@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 using InfantCry.Onnx.Runtime;
 
-namespace InfantCry.Onnx.Native;
+namespace InfantCry.Benchmarks.Onnx.Legacy;
 
 /// <summary>
 /// The slice of ONNX Runtime's C API (<c>OrtApi</c> in <c>onnxruntime_c_api.h</c>) that InfantCry calls, as

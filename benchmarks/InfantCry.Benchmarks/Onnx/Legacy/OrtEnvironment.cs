@@ -1,4 +1,4 @@
-namespace InfantCry.Onnx.Native;
+namespace InfantCry.Benchmarks.Onnx.Legacy;
 
 /// <summary>
 /// The process-wide ONNX Runtime objects: one <c>OrtEnv</c> (ONNX Runtime allows one per process), one CPU

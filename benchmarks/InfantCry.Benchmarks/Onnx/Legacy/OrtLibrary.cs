@@ -4,7 +4,7 @@ using System.Text;
 
 using InfantCry.Onnx.Runtime;
 
-namespace InfantCry.Onnx.Native;
+namespace InfantCry.Benchmarks.Onnx.Legacy;
 
 /// <summary>
 /// Finds, loads and binds ONNX Runtime's native library once per process, and exposes the <c>OrtApi</c> function
@@ -274,6 +274,6 @@ internal static unsafe class OrtLibrary
             .Append(" to the full path of libonnxruntime, or ship it app-local in runtimes/")
             .Append(RuntimeIdentifier)
             .Append("/native/ (the layout of the Microsoft.ML.OnnxRuntime package).");
-        return new OnnxRuntimeNotFoundException(message.ToString(), tried.ToArray());
+        return new OnnxRuntimeNotFoundException(message.ToString());
     }
 }
