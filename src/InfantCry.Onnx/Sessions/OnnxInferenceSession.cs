@@ -558,38 +558,22 @@ public sealed class OnnxInferenceSession : IInferenceSession
         tensors.Length == 0 ? "(none)" : string.Join(", ", tensors.Select(t => "'" + t + "'"));
 
     /// <summary>An <c>OrtValue</c> over the input's pinned memory (no copy); the pin must outlive the value.</summary>
-    internal static unsafe Ort.OrtValue CreateTensor(in TensorInput input, out System.Buffers.MemoryHandle pin)
-    {
-        long[] shape = input.Shape.ToArray();
-        if (input.ElementType == TensorElementType.Float32)
-        {
-            pin = input.Float32Data.Pin();
-            return CreateTensor(pin, OrtElementType.Float, shape, (long)input.Float32Data.Length * sizeof(float));
-        }
-
-        pin = input.Int64Data.Pin();
-        return CreateTensor(pin, OrtElementType.Int64, shape, (long)input.Int64Data.Length * sizeof(long));
-    }
+    internal static Ort.OrtValue CreateTensor(in TensorInput input, out System.Buffers.MemoryHandle pin) =>
+        CreateTensor(input.ElementType, input.Float32Data, input.Int64Data, input.Shape, out pin);
 
     /// <summary>An <c>OrtValue</c> over the output buffer's pinned memory; the pin must outlive the value.</summary>
-    internal static unsafe Ort.OrtValue CreateTensor(in TensorOutput output, out System.Buffers.MemoryHandle pin)
-    {
-        long[] shape = output.Shape.ToArray();
-        if (output.ElementType == TensorElementType.Float32)
-        {
-            pin = output.Float32Buffer.Pin();
-            return CreateTensor(pin, OrtElementType.Float, shape, (long)output.Float32Buffer.Length * sizeof(float));
-        }
+    internal static Ort.OrtValue CreateTensor(in TensorOutput output, out System.Buffers.MemoryHandle pin) =>
+        CreateTensor(output.ElementType, output.Float32Buffer, output.Int64Buffer, output.Shape, out pin);
 
-        pin = output.Int64Buffer.Pin();
-        return CreateTensor(pin, OrtElementType.Int64, shape, (long)output.Int64Buffer.Length * sizeof(long));
-    }
-
-    private static unsafe Ort.OrtValue CreateTensor(System.Buffers.MemoryHandle pin, OrtElementType type, long[] shape, long byteLength)
+    private static unsafe Ort.OrtValue CreateTensor(TensorElementType type, ReadOnlyMemory<float> float32, ReadOnlyMemory<long> int64, ReadOnlyMemory<long> shape, out System.Buffers.MemoryHandle pin)
     {
+        long[] dims = shape.ToArray();
+        bool isFloat = type == TensorElementType.Float32;
+        long byteLength = isFloat ? (long)float32.Length * sizeof(float) : (long)int64.Length * sizeof(long);
+        pin = isFloat ? float32.Pin() : int64.Pin();
         try
         {
-            return Ort.OrtValue.CreateTensorValueWithData(OnnxEnvironment.CpuMemory, type, shape, (nint)pin.Pointer, byteLength);
+            return Ort.OrtValue.CreateTensorValueWithData(OnnxEnvironment.CpuMemory, isFloat ? OrtElementType.Float : OrtElementType.Int64, dims, (nint)pin.Pointer, byteLength);
         }
         catch
         {
