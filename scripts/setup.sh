@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # InfantCry set-up for a fresh Debian machine. Idempotent: every step checks before it works.
 #   scripts/setup.sh [--assets DIR] [--no-build]
-# Installs the Debian packages in scripts/apt-packages.txt, fetches ONNX Runtime's native library from npm's
-# onnxruntime-node package into the user cache, restores and builds the solution, then runs the derived-asset
-# steps in scripts/setup.d (model conversion, oracles, small trainings) into the ignored artifacts/ folder.
+# Installs the Debian packages in scripts/apt-packages.txt, restores and builds the solution (ONNX Runtime, managed
+# and native, comes from NuGet's Microsoft.ML.OnnxRuntime package like every other dependency), then runs the
+# derived-asset steps in scripts/setup.d (model conversion, oracles, small trainings) into the ignored artifacts/ folder.
 # It downloads nothing else.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,7 +19,6 @@ done
 ASSETS=$(cd "$ASSETS" 2>/dev/null && pwd) || { echo "setup: asset folder '$ASSETS' not found; pass --assets DIR (see README, Assets)" >&2; exit 2; }
 export INFANTCRY_ROOT=$ROOT INFANTCRY_ASSETS=$ASSETS
 export INFANTCRY_ARTIFACTS=$ROOT/artifacts
-export INFANTCRY_CACHE=${INFANTCRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/infantcry}
 export PYTHON=/usr/bin/python3   # Debian's python, where python3-torch lives (not a pyenv shim)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 log() { echo "[setup] $*"; }
@@ -30,8 +29,6 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# npm fetches ONNX Runtime's native library; Debian's npm only where no npm is on PATH (NodeSource images have one).
-command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   log "installing Debian packages: ${missing[*]}"
@@ -41,26 +38,7 @@ else
   log "Debian packages present"
 fi
 
-# 2. ONNX Runtime native library from npm's onnxruntime-node (pinned version and checksum)
-ORT_VERSION=1.30.0
-ORT_TGZ_SHA256=6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75
-ORT_DIR=$INFANTCRY_CACHE/onnxruntime/$ORT_VERSION/linux-x64
-if [ ! -s "$ORT_DIR/libonnxruntime.so.1" ]; then
-  log "fetching onnxruntime-node@$ORT_VERSION from npm"
-  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null)
-  echo "$ORT_TGZ_SHA256  $tmp/onnxruntime-node-$ORT_VERSION.tgz" | sha256sum -c --quiet - \
-    || { echo "setup: onnxruntime-node-$ORT_VERSION.tgz checksum mismatch" >&2; exit 1; }
-  tar -xzf "$tmp/onnxruntime-node-$ORT_VERSION.tgz" -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-  mkdir -p "$ORT_DIR"
-  install -m 0644 "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_DIR/libonnxruntime.so.1.tmp"
-  mv -f "$ORT_DIR/libonnxruntime.so.1.tmp" "$ORT_DIR/libonnxruntime.so.1"
-  rm -rf "$tmp"; trap - EXIT
-else
-  log "ONNX Runtime $ORT_VERSION present in $ORT_DIR"
-fi
-
-# 3. Restore and build (Release: tests, benchmarks and samples all run optimised code)
+# 2. Restore and build (Release: tests, benchmarks and samples all run optimised code)
 if [ $BUILD -eq 1 ]; then
   log "dotnet restore + build"
   dotnet build "$ROOT/InfantCry.sln" -c Release -nologo -clp:ErrorsOnly -v:q
@@ -71,7 +49,7 @@ if [ $BUILD -eq 1 ]; then
   chmod +x "$INFANTCRY_ARTIFACTS/bin/infantcry"
 fi
 
-# 4. Derived assets (each step is idempotent and writes only under artifacts/)
+# 3. Derived assets (each step is idempotent and writes only under artifacts/)
 mkdir -p "$INFANTCRY_ARTIFACTS"
 for step in "$ROOT"/scripts/setup.d/[0-9]*.sh; do
   [ -e "$step" ] || continue

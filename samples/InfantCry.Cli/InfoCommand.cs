@@ -37,17 +37,13 @@ public static class InfoCommand
         int status = 0;
         try
         {
-            Console.WriteLine($"ONNX Runtime        {OnnxRuntime.Version} (C API {OnnxRuntime.ApiVersion})");
+            Console.WriteLine($"ONNX Runtime        {OnnxRuntime.Version} (Microsoft.ML.OnnxRuntime)");
             Console.WriteLine($"native library      {OnnxRuntime.NativeLibraryPath}");
+            Console.WriteLine($"execution providers {string.Join(", ", OnnxRuntime.AvailableExecutionProviders)}");
         }
         catch (OnnxRuntimeNotFoundException ex)
         {
-            Console.WriteLine($"ONNX Runtime        not found: {ex.Message}");
-            foreach (string p in ex.SearchedPaths)
-            {
-                Console.WriteLine($"  looked at         {p}");
-            }
-
+            Console.WriteLine($"ONNX Runtime        not loaded: {ex.Message}");
             status = 1;
         }
 

@@ -1,30 +1,40 @@
-using InfantCry.Onnx.Native;
+using InfantCry.Onnx.Sessions;
 
 namespace InfantCry.Onnx.Runtime;
 
-/// <summary>Diagnostics about the ONNX Runtime native library InfantCry uses.</summary>
+/// <summary>Diagnostics about the ONNX Runtime InfantCry uses: version, native library and execution providers.</summary>
 /// <remarks>
-/// Reading any member loads the library if needed (see <see cref="NativeLibraryPath"/> for the resolution order).
-/// Thread-safe.
+/// ONNX Runtime comes from the official <c>Microsoft.ML.OnnxRuntime</c> NuGet package: its managed API and, under
+/// <c>runtimes/&lt;rid&gt;/native/</c>, the native library, which .NET's loader finds through the app's dependency
+/// manifest. Reading any member loads the library if needed. Thread-safe.
 /// </remarks>
 public static class OnnxRuntime
 {
-    /// <summary>The <c>ORT_API_VERSION</c> InfantCry requests: 30, ONNX Runtime 1.30's. Older runtimes are rejected.</summary>
-    public const int ApiVersion = (int)OrtApi.ApiVersion;
-
-    /// <summary>Name of the environment variable that points at the native library by full path (checked first).</summary>
-    public const string LibraryPathVariable = OrtLibrary.PathVariable;
-
-    /// <summary>The loaded runtime's version (<c>OrtApiBase::GetVersionString</c>), for example <c>"1.30.0"</c>.</summary>
-    /// <exception cref="OnnxRuntimeNotFoundException">No usable native library was found.</exception>
-    public static string Version => OrtLibrary.Version;
+    /// <summary>The loaded runtime's version, for example <c>"1.32.0"</c>.</summary>
+    /// <exception cref="OnnxRuntimeNotFoundException">The native library could not be loaded.</exception>
+    public static string Version => OnnxEnvironment.Env.GetVersionString();
 
     /// <summary>
-    /// The full path the native library was loaded from. Resolution order: the <c>INFANTCRY_ONNXRUNTIME</c>
-    /// environment variable (a full path); app-local <c>runtimes/&lt;rid&gt;/native/</c> next to the InfantCry.Onnx
-    /// assembly or under <see cref="AppContext.BaseDirectory"/>; then the set-up's cache,
-    /// <c>$INFANTCRY_CACHE</c> or <c>${XDG_CACHE_HOME:-~/.cache}/infantcry</c> + <c>/onnxruntime/1.30.0/linux-x64/libonnxruntime.so.1</c>.
+    /// The full path the native library was loaded from, as the operating system reports it (the process's module
+    /// list), or the bare file name when the OS does not report paths.
     /// </summary>
-    /// <exception cref="OnnxRuntimeNotFoundException">No usable native library was found.</exception>
-    public static string NativeLibraryPath => OrtLibrary.LoadedPath;
+    /// <exception cref="OnnxRuntimeNotFoundException">The native library could not be loaded.</exception>
+    public static string NativeLibraryPath =>
+        OnnxEnvironment.LoadedLibraryPath()
+        ?? (OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() || OperatingSystem.IsIOS() ? "libonnxruntime.dylib" : "libonnxruntime.so");
+
+    /// <summary>
+    /// The execution providers this build of the native library offers, by ONNX Runtime's names (for example
+    /// <c>"CPUExecutionProvider"</c>, <c>"CUDAExecutionProvider"</c>), in ONNX Runtime's order of preference.
+    /// </summary>
+    /// <exception cref="OnnxRuntimeNotFoundException">The native library could not be loaded.</exception>
+    public static IReadOnlyList<string> AvailableExecutionProviders => OnnxEnvironment.Env.GetAvailableProviders();
+
+    /// <summary>Whether <paramref name="provider"/> can be selected in <see cref="OnnxSessionOptions.ExecutionProvider"/> with the loaded native library.</summary>
+    /// <param name="provider">The provider.</param>
+    /// <returns><see langword="true"/> when ONNX Runtime lists the provider as available.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="provider"/> is not a defined value.</exception>
+    /// <exception cref="OnnxRuntimeNotFoundException">The native library could not be loaded.</exception>
+    public static bool IsAvailable(OnnxExecutionProvider provider) =>
+        AvailableExecutionProviders.Contains(ExecutionProviders.NativeName(provider), StringComparer.Ordinal);
 }

@@ -42,6 +42,18 @@ public class OnnxRuntimeException : InferenceException
         RuntimeMessage = runtimeMessage;
     }
 
+    /// <summary>Creates the exception from a runtime failure, with context and the official API's exception as the cause.</summary>
+    /// <param name="errorCode">The runtime's error code.</param>
+    /// <param name="runtimeMessage">The runtime's message, unchanged.</param>
+    /// <param name="context">What InfantCry was doing, for example <c>"loading model 'a.onnx'"</c>.</param>
+    /// <param name="innerException">The cause.</param>
+    public OnnxRuntimeException(OnnxErrorCode errorCode, string runtimeMessage, string context, Exception innerException)
+        : base($"ONNX Runtime error {errorCode} while {context}: {runtimeMessage}", innerException)
+    {
+        ErrorCode = errorCode;
+        RuntimeMessage = runtimeMessage;
+    }
+
     /// <summary>The runtime's error code (<c>OrtErrorCode</c>).</summary>
     public OnnxErrorCode ErrorCode { get; }
 
@@ -50,35 +62,77 @@ public class OnnxRuntimeException : InferenceException
 }
 
 /// <summary>
-/// ONNX Runtime's native library was not found, could not be loaded, or is too old. The message lists every
-/// place that was searched and how to install the library.
+/// ONNX Runtime's native library could not be loaded (for example the app runs on a platform the
+/// <c>Microsoft.ML.OnnxRuntime</c> package has no native build for). The message says which platform and why.
 /// </summary>
 public sealed class OnnxRuntimeNotFoundException : InferenceException
 {
     /// <summary>Creates the exception.</summary>
-    public OnnxRuntimeNotFoundException() : this("ONNX Runtime's native library was not found.") { }
+    public OnnxRuntimeNotFoundException() : base("ONNX Runtime's native library could not be loaded.") { }
 
     /// <summary>Creates the exception.</summary>
-    /// <param name="message">Where it looked and how to install it.</param>
-    public OnnxRuntimeNotFoundException(string message) : this(message, []) { }
+    /// <param name="message">What failed and how to fix it.</param>
+    public OnnxRuntimeNotFoundException(string message) : base(message) { }
 
     /// <summary>Creates the exception.</summary>
-    /// <param name="message">Where it looked and how to install it.</param>
+    /// <param name="message">What failed and how to fix it.</param>
+    /// <param name="innerException">The loader's exception.</param>
+    public OnnxRuntimeNotFoundException(string message, Exception innerException) : base(message, innerException) { }
+}
+
+/// <summary>
+/// The execution provider selected in <see cref="Sessions.OnnxSessionOptions.ExecutionProvider"/> is not in the loaded
+/// ONNX Runtime, or ONNX Runtime refused to add it. The message names the provider, the available ones and the NuGet
+/// package that carries it.
+/// </summary>
+public sealed class OnnxExecutionProviderUnavailableException : InferenceException
+{
+    /// <summary>Creates the exception.</summary>
+    public OnnxExecutionProviderUnavailableException() : this("The selected execution provider is not available.") { }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Which provider, what is available, and how to get it.</param>
+    public OnnxExecutionProviderUnavailableException(string message) : base(message)
+    {
+        AvailableProviders = [];
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Which provider, what is available, and how to get it.</param>
     /// <param name="innerException">The cause.</param>
-    public OnnxRuntimeNotFoundException(string message, Exception innerException) : base(message, innerException)
+    public OnnxExecutionProviderUnavailableException(string message, Exception innerException) : base(message, innerException)
     {
-        SearchedPaths = [];
+        AvailableProviders = [];
     }
 
     /// <summary>Creates the exception.</summary>
-    /// <param name="message">Where it looked and how to install it.</param>
-    /// <param name="searchedPaths">Every path considered, in order.</param>
-    public OnnxRuntimeNotFoundException(string message, IReadOnlyList<string> searchedPaths) : base(message)
+    /// <param name="message">Which provider, what is available, and how to get it.</param>
+    /// <param name="provider">The provider that was selected.</param>
+    /// <param name="availableProviders">ONNX Runtime's names of the providers the loaded library has.</param>
+    public OnnxExecutionProviderUnavailableException(string message, Sessions.OnnxExecutionProvider provider, IReadOnlyList<string> availableProviders)
+        : base(message)
     {
-        ArgumentNullException.ThrowIfNull(searchedPaths);
-        SearchedPaths = searchedPaths;
+        ArgumentNullException.ThrowIfNull(availableProviders);
+        Provider = provider;
+        AvailableProviders = availableProviders;
     }
 
-    /// <summary>Every path considered, in the order of resolution.</summary>
-    public IReadOnlyList<string> SearchedPaths { get; }
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Which provider, what is available, and how to get it.</param>
+    /// <param name="provider">The provider that was selected.</param>
+    /// <param name="availableProviders">ONNX Runtime's names of the providers the loaded library has.</param>
+    /// <param name="innerException">ONNX Runtime's refusal.</param>
+    public OnnxExecutionProviderUnavailableException(string message, Sessions.OnnxExecutionProvider provider, IReadOnlyList<string> availableProviders, Exception innerException)
+        : base(message, innerException)
+    {
+        ArgumentNullException.ThrowIfNull(availableProviders);
+        Provider = provider;
+        AvailableProviders = availableProviders;
+    }
+
+    /// <summary>The provider that was selected.</summary>
+    public Sessions.OnnxExecutionProvider Provider { get; }
+
+    /// <summary>ONNX Runtime's names of the providers the loaded library has.</summary>
+    public IReadOnlyList<string> AvailableProviders { get; }
 }

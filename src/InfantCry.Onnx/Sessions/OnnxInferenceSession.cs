@@ -1,25 +1,30 @@
-using System.Buffers;
 using System.Collections.ObjectModel;
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Text;
 using InfantCry.Abstractions.Inference;
-using InfantCry.Onnx.Native;
 using InfantCry.Onnx.Runtime;
+using Ort = Microsoft.ML.OnnxRuntime;
+using OrtElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 
 namespace InfantCry.Onnx.Sessions;
 
 /// <summary>
-/// An <see cref="IInferenceSession"/> over ONNX Runtime's CPU execution provider. Create it with
-/// <see cref="Create(string, OnnxSessionOptions?)"/> or <see cref="Create(ReadOnlySpan{byte}, OnnxSessionOptions?)"/>;
+/// An <see cref="IInferenceSession"/> over ONNX Runtime's official .NET API (<c>Microsoft.ML.OnnxRuntime</c>). Create it
+/// with <see cref="Create(string, OnnxSessionOptions?)"/> or <see cref="Create(ReadOnlySpan{byte}, OnnxSessionOptions?)"/>;
 /// it must be disposed.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Inputs are handed to ONNX Runtime as tensors over the caller's pinned memory (no copy). Outputs are either written
-/// straight into caller buffers (<see cref="Run(ReadOnlySpan{TensorInput}, ReadOnlySpan{TensorOutput}, CancellationToken)"/>;
-/// with the default token this path allocates no managed memory in steady state) or copied into new arrays that the
-/// caller owns (<see cref="Run(ReadOnlySpan{TensorInput}, IReadOnlyList{string}?, CancellationToken)"/>).
+/// straight into caller buffers (<see cref="Run(ReadOnlySpan{TensorInput}, ReadOnlySpan{TensorOutput}, CancellationToken)"/>)
+/// or copied into new arrays that the caller owns (<see cref="Run(ReadOnlySpan{TensorInput}, IReadOnlyList{string}?, CancellationToken)"/>).
+/// </para>
+/// <para>
+/// Steady state: the buffer form binds the tensors to the session once (ONNX Runtime's I/O binding) and keeps up to
+/// four such bindings, keyed by the identity of the caller's arrays, their ranges and the shapes. A call with the same
+/// arrays as an earlier one reuses its binding and allocates no managed memory (with a token that cannot be cancelled).
+/// While a binding is kept, its arrays stay pinned and referenced by the session; they are released when the binding is
+/// replaced by a fifth set of arrays or when the session is disposed. Memory that is not backed by an array is bound for
+/// one call only.
 /// </para>
 /// <para>
 /// Every argument is validated before native code runs: unknown, duplicate or missing tensor names, element types,
@@ -29,34 +34,40 @@ namespace InfantCry.Onnx.Sessions;
 /// </para>
 /// <para>
 /// Thread-safety: <c>Run</c> and <c>RunAsync</c> may be called concurrently from any number of threads (ONNX Runtime
-/// allows concurrent <c>Run</c> on one session). <see cref="Dispose"/> may race with running calls: the native
-/// session is released when the last of them returns; later calls throw <see cref="ObjectDisposedException"/>.
+/// allows concurrent <c>Run</c> on one session; each cached binding serves one call at a time). <see cref="Dispose"/> may
+/// race with running calls: the native session is released when the last of them returns; later calls throw
+/// <see cref="ObjectDisposedException"/>.
 /// </para>
 /// </remarks>
-public sealed unsafe class OnnxInferenceSession : IInferenceSession
+public sealed class OnnxInferenceSession : IInferenceSession
 {
-    // Up to this many tensors per call, pointer arrays live on the stack; beyond it they are allocated.
+    // Up to this many tensors per call, index arrays live on the stack; beyond it they are allocated.
     private const int StackTensorLimit = 16;
-    private const int OnnxTypeTensor = 1; // ONNXType ONNX_TYPE_TENSOR
+    private const int CachedBindings = 4;
+    // _state: number of calls inside the native session, plus this bit once Dispose has run.
+    private const int DisposedFlag = 1 << 30;
 
-    private readonly OrtSessionHandle _session;
+    private readonly Ort.InferenceSession _session;
+    private readonly Ort.RunOptions _runOptions;
     private readonly string _modelName;
     private readonly TensorInfo[] _inputs;
     private readonly TensorInfo[] _outputs;
     private readonly long[][] _inputShapes;
     private readonly long[][] _outputShapes;
-    private OrtRunOptionsHandle? _spareRunOptions;
-    private volatile bool _disposed;
+    private readonly BoundCall?[] _bindings = new BoundCall?[CachedBindings];
+    private int _nextBinding;
+    private Ort.RunOptions? _spareRunOptions;
+    private int _state;
 
-    private OnnxInferenceSession(OrtSessionHandle session, string modelName)
+    private OnnxInferenceSession(Ort.InferenceSession session, string modelName)
     {
         _session = session;
         _modelName = modelName;
         try
         {
-            nint handle = session.DangerousGetHandle();
-            (_inputs, _inputShapes, session.InputNames) = ReadSignature(handle, isInput: true);
-            (_outputs, _outputShapes, session.OutputNames) = ReadSignature(handle, isInput: false);
+            (_inputs, _inputShapes) = ReadSignature(session.InputNames, session.InputMetadata);
+            (_outputs, _outputShapes) = ReadSignature(session.OutputNames, session.OutputMetadata);
+            _runOptions = new Ort.RunOptions();
         }
         catch
         {
@@ -84,7 +95,8 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
     /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="OnnxRuntimeException">ONNX Runtime rejected the model (for example <see cref="OnnxErrorCode.InvalidProtobuf"/> or <see cref="OnnxErrorCode.InvalidGraph"/>).</exception>
-    /// <exception cref="OnnxRuntimeNotFoundException">ONNX Runtime's native library was not found.</exception>
+    /// <exception cref="OnnxExecutionProviderUnavailableException">The selected execution provider is not in the loaded runtime.</exception>
+    /// <exception cref="OnnxRuntimeNotFoundException">ONNX Runtime's native library could not be loaded.</exception>
     public static OnnxInferenceSession Create(string modelPath, OnnxSessionOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
@@ -94,41 +106,28 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
             throw new FileNotFoundException($"ONNX model '{modelPath}' does not exist (looked at '{fullPath}').", fullPath);
         }
 
-        string name = Path.GetFileName(fullPath);
-        using var sessionOptions = CreateSessionOptions(options ?? OnnxSessionOptions.Default);
-        nint env = OrtEnvironment.Env.DangerousGetHandle();
-        var session = new OrtSessionHandle();
-        nint pointer;
-        nint status;
-        if (OperatingSystem.IsWindows())
+        using Ort.SessionOptions sessionOptions = CreateSessionOptions(options ?? OnnxSessionOptions.Default);
+        Ort.InferenceSession session;
+        try
         {
-            fixed (char* path = fullPath)
-            {
-                status = OrtApi.CreateSession(env, path, sessionOptions.DangerousGetHandle(), &pointer);
-            }
+            session = new Ort.InferenceSession(fullPath, sessionOptions);
         }
-        else
+        catch (Ort.OnnxRuntimeException ex)
         {
-            byte[] utf8 = new byte[Encoding.UTF8.GetByteCount(fullPath) + 1];
-            Encoding.UTF8.GetBytes(fullPath, utf8);
-            fixed (byte* path = utf8)
-            {
-                status = OrtApi.CreateSession(env, path, sessionOptions.DangerousGetHandle(), &pointer);
-            }
+            throw OnnxEnvironment.Translate(ex, $"loading model '{fullPath}'");
         }
 
-        ThrowIfFailed(status, $"loading model '{fullPath}'");
-        session.Attach(pointer);
-        return new OnnxInferenceSession(session, name);
+        return new OnnxInferenceSession(session, Path.GetFileName(fullPath));
     }
 
-    /// <summary>Loads a model from the bytes of an ONNX file (ONNX Runtime copies what it needs; the span may be reused afterwards).</summary>
+    /// <summary>Loads a model from the bytes of an ONNX file (they are copied; the span may be reused afterwards).</summary>
     /// <param name="model">The serialized model.</param>
     /// <param name="options">Session options; <see langword="null"/> for <see cref="OnnxSessionOptions.Default"/>.</param>
     /// <returns>A session that must be disposed.</returns>
     /// <exception cref="ArgumentException"><paramref name="model"/> is empty.</exception>
     /// <exception cref="OnnxRuntimeException">ONNX Runtime rejected the bytes (for example <see cref="OnnxErrorCode.InvalidProtobuf"/>).</exception>
-    /// <exception cref="OnnxRuntimeNotFoundException">ONNX Runtime's native library was not found.</exception>
+    /// <exception cref="OnnxExecutionProviderUnavailableException">The selected execution provider is not in the loaded runtime.</exception>
+    /// <exception cref="OnnxRuntimeNotFoundException">ONNX Runtime's native library could not be loaded.</exception>
     public static OnnxInferenceSession Create(ReadOnlySpan<byte> model, OnnxSessionOptions? options = null)
     {
         if (model.IsEmpty)
@@ -136,30 +135,30 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
             throw new ArgumentException("The model bytes are empty; pass the contents of an .onnx file.", nameof(model));
         }
 
-        using var sessionOptions = CreateSessionOptions(options ?? OnnxSessionOptions.Default);
-        nint env = OrtEnvironment.Env.DangerousGetHandle();
-        var session = new OrtSessionHandle();
-        nint pointer;
-        nint status;
-        fixed (byte* data = model)
+        using Ort.SessionOptions sessionOptions = CreateSessionOptions(options ?? OnnxSessionOptions.Default);
+        Ort.InferenceSession session;
+        try
         {
-            status = OrtApi.CreateSessionFromArray(env, data, (nuint)model.Length, sessionOptions.DangerousGetHandle(), &pointer);
+            session = new Ort.InferenceSession(model.ToArray(), sessionOptions);
+        }
+        catch (Ort.OnnxRuntimeException ex)
+        {
+            throw OnnxEnvironment.Translate(ex, $"loading a model from {model.Length.ToString(CultureInfo.InvariantCulture)} bytes");
         }
 
-        ThrowIfFailed(status, $"loading a model from {model.Length.ToString(CultureInfo.InvariantCulture)} bytes");
-        session.Attach(pointer);
         return new OnnxInferenceSession(session, "<bytes>");
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// Each output buffer must have the exact shape the model produces. With <see cref="CancellationToken.None"/>
-    /// (or any token that cannot be cancelled) and at most 16 inputs and 16 outputs, this call allocates no managed
-    /// memory; a cancellable token costs one registration per call.
+    /// Each output buffer must have the exact shape the model produces. A call whose arrays, ranges and shapes equal
+    /// those of one of the last four distinct calls reuses that call's binding: with <see cref="CancellationToken.None"/>
+    /// (or any token that cannot be cancelled) and at most 16 inputs and 16 outputs it allocates no managed memory; a
+    /// cancellable token costs one registration per call.
     /// </remarks>
     public void Run(ReadOnlySpan<TensorInput> inputs, ReadOnlySpan<TensorOutput> outputs, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         if (outputs.IsEmpty)
         {
             throw new ArgumentException($"Model '{_modelName}': request at least one output.", nameof(outputs));
@@ -172,57 +171,50 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
         {
             ref readonly TensorOutput output = ref outputs[i];
             int index = FindOutput(output.Name, i, nameof(outputs));
-            for (int j = 0; j < i; j++)
+            if (outputIndices[..i].Contains(index))
             {
-                if (outputIndices[j] == index)
-                {
-                    throw new ArgumentException($"Model '{_modelName}': output '{output.Name}' is requested twice.", nameof(outputs));
-                }
+                throw new ArgumentException($"Model '{_modelName}': output '{output.Name}' is requested twice.", nameof(outputs));
             }
 
             CheckTensor("output", _outputs[index], _outputShapes[index], output.ElementType, output.Shape.Span, nameof(outputs));
             outputIndices[i] = index;
         }
 
-        Span<nint> outputValues = outputCount <= StackTensorLimit ? stackalloc nint[StackTensorLimit] : new nint[outputCount];
-        outputValues = outputValues[..outputCount];
-        outputValues.Clear();
-        PinBuffer pinBuffer = default;
-        Span<MemoryHandle> pins = outputCount <= PinBuffer.Length ? pinBuffer[..outputCount] : new MemoryHandle[outputCount];
-        nint memoryInfo = OrtEnvironment.CpuMemoryInfo.DangerousGetHandle();
+        Span<int> inputIndices = inputs.Length <= StackTensorLimit ? stackalloc int[StackTensorLimit] : new int[inputs.Length];
+        inputIndices = inputIndices[..inputs.Length];
+        ValidateInputs(inputs, inputIndices);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        Enter();
         try
         {
-            for (int i = 0; i < outputCount; i++)
+            BoundCall? call = AcquireBinding(inputs, inputIndices, outputs, outputIndices);
+            bool kept = call is not null;
+            bool cacheable = false;
+            call ??= BoundCall.Create(this, inputs, inputIndices, outputs, outputIndices, out cacheable);
+            try
             {
-                ref readonly TensorOutput output = ref outputs[i];
-                if (output.ElementType == TensorElementType.Float32)
+                Invoke(call, static (session, runOptions, call) => session.RunWithBinding(runOptions, call.Binding), cancellationToken);
+            }
+            finally
+            {
+                if (kept)
                 {
-                    pins[i] = output.Float32Buffer.Pin();
-                    outputValues[i] = CreateTensor(memoryInfo, pins[i].Pointer, (nuint)output.Float32Buffer.Length * sizeof(float), output.Shape.Span, TensorElementType.Float32);
+                    call.Release();
+                }
+                else if (cacheable)
+                {
+                    PublishAndRelease(call);
                 }
                 else
                 {
-                    pins[i] = output.Int64Buffer.Pin();
-                    outputValues[i] = CreateTensor(memoryInfo, pins[i].Pointer, (nuint)output.Int64Buffer.Length * sizeof(long), output.Shape.Span, TensorElementType.Int64);
+                    call.Dispose();
                 }
-            }
-
-            fixed (nint* values = outputValues)
-            {
-                Execute(inputs, outputIndices, values, cancellationToken);
             }
         }
         finally
         {
-            for (int i = 0; i < outputCount; i++)
-            {
-                if (outputValues[i] != 0)
-                {
-                    OrtApi.ReleaseValue(outputValues[i]);
-                }
-
-                pins[i].Dispose();
-            }
+            Exit();
         }
     }
 
@@ -230,7 +222,7 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
     /// <remarks>Only float32 and int64 outputs can be returned (the element types <see cref="NamedTensor"/> holds).</remarks>
     public IReadOnlyList<NamedTensor> Run(ReadOnlySpan<TensorInput> inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         int outputCount = outputNames?.Count ?? _outputs.Length;
         if (outputCount == 0)
         {
@@ -238,6 +230,7 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
         }
 
         int[] outputIndices = new int[outputCount];
+        string[] names = new string[outputCount];
         for (int i = 0; i < outputCount; i++)
         {
             int index = outputNames is null ? i : FindOutput(outputNames[i], i, nameof(outputNames));
@@ -253,46 +246,53 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
             }
 
             outputIndices[i] = index;
+            names[i] = _outputs[index].Name;
         }
 
-        var outputValues = new nint[outputCount];
-        var owned = new OrtValueHandle[outputCount];
+        int[] inputIndices = new int[inputs.Length];
+        ValidateInputs(inputs, inputIndices);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        Enter();
+        var inputValues = new Ort.OrtValue[inputs.Length];
+        var inputNames = new string[inputs.Length];
+        var pins = new System.Buffers.MemoryHandle[inputs.Length];
         try
         {
-            fixed (nint* values = outputValues)
+            for (int i = 0; i < inputs.Length; i++)
             {
-                Execute(inputs, outputIndices, values, cancellationToken);
+                inputNames[i] = _inputs[inputIndices[i]].Name;
+                inputValues[i] = CreateTensor(inputs[i], out pins[i]);
             }
 
-            for (int i = 0; i < outputCount; i++)
+            Ort.IDisposableReadOnlyCollection<Ort.OrtValue>? results = null;
+            try
             {
-                owned[i] = new OrtValueHandle();
-                owned[i].Attach(outputValues[i]);
-                outputValues[i] = 0;
-            }
+                Invoke((inputNames, inputValues, names), (session, runOptions, args) => results = session.Run(runOptions, args.inputNames, args.inputValues, args.names), cancellationToken);
+                var tensors = new NamedTensor[outputCount];
+                int k = 0;
+                foreach (Ort.OrtValue value in results!)
+                {
+                    tensors[k] = CopyToManaged(names[k], value);
+                    k++;
+                }
 
-            var result = new NamedTensor[outputCount];
-            for (int i = 0; i < outputCount; i++)
+                return tensors;
+            }
+            finally
             {
-                result[i] = CopyToManaged(_outputs[outputIndices[i]], owned[i]);
+                results?.Dispose();
             }
-
-            return result;
         }
         finally
         {
-            foreach (nint value in outputValues)
+            for (int i = 0; i < inputs.Length; i++)
             {
-                if (value != 0)
-                {
-                    OrtApi.ReleaseValue(value);
-                }
+                inputValues[i]?.Dispose();
+                pins[i].Dispose();
             }
 
-            foreach (var handle in owned)
-            {
-                handle?.Dispose();
-            }
+            Exit();
         }
     }
 
@@ -320,40 +320,161 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
     public Task<IReadOnlyList<NamedTensor>> RunAsync(ReadOnlyMemory<TensorInput> inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Run(inputs.Span, outputNames, cancellationToken), cancellationToken);
 
-    /// <summary>Releases the native session (once every running call has returned).</summary>
+    /// <summary>Releases the native session and the kept bindings (once every running call has returned).</summary>
     public void Dispose()
     {
-        if (_disposed)
+        int previous = Interlocked.Or(ref _state, DisposedFlag);
+        if ((previous & DisposedFlag) == 0 && previous == 0)
         {
-            return;
+            ReleaseNative();
         }
-
-        _disposed = true;
-        _session.Dispose();
-        Interlocked.Exchange(ref _spareRunOptions, null)?.Dispose();
     }
 
     /// <inheritdoc />
     public override string ToString() =>
         $"OnnxInferenceSession '{_modelName}': inputs [{string.Join("; ", _inputs.Select(t => t.ToString()))}], outputs [{string.Join("; ", _outputs.Select(t => t.ToString()))}]";
 
-    /// <summary>Validates the inputs, creates tensors over their pinned memory and calls <c>OrtApi::Run</c>.</summary>
-    /// <remarks>
-    /// The per-call <c>OrtValue</c>s over caller memory live only inside this frame: they are raw pointers released
-    /// in <c>finally</c> blocks rather than SafeHandles, because a SafeHandle per tensor per call would be a managed
-    /// allocation on the zero-allocation path. Everything that outlives a call (env, memory info, session options,
-    /// session, run options, names, owned outputs while they are copied) is a SafeHandle.
-    /// </remarks>
-    private void Execute(ReadOnlySpan<TensorInput> inputs, ReadOnlySpan<int> outputIndices, nint* outputValues, CancellationToken cancellationToken)
+    private void ThrowIfDisposed()
     {
-        int inputCount = inputs.Length;
+        if ((Volatile.Read(ref _state) & DisposedFlag) != 0)
+        {
+            throw new ObjectDisposedException(nameof(OnnxInferenceSession), $"Model '{_modelName}': the session was disposed.");
+        }
+    }
+
+    /// <summary>Counts a call in; throws once <see cref="Dispose"/> has run.</summary>
+    private void Enter()
+    {
+        while (true)
+        {
+            int state = Volatile.Read(ref _state);
+            if ((state & DisposedFlag) != 0)
+            {
+                throw new ObjectDisposedException(nameof(OnnxInferenceSession), $"Model '{_modelName}': the session was disposed.");
+            }
+
+            if (Interlocked.CompareExchange(ref _state, state + 1, state) == state)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Counts a call out; the last call out after <see cref="Dispose"/> releases the native objects.</summary>
+    private void Exit()
+    {
+        if (Interlocked.Decrement(ref _state) == DisposedFlag)
+        {
+            ReleaseNative();
+        }
+    }
+
+    /// <summary>Runs exactly once, when no call is inside the native session and none can enter.</summary>
+    private void ReleaseNative()
+    {
+        for (int i = 0; i < _bindings.Length; i++)
+        {
+            Interlocked.Exchange(ref _bindings[i], null)?.Retire();
+        }
+
+        _session.Dispose();
+        _runOptions.Dispose();
+        Interlocked.Exchange(ref _spareRunOptions, null)?.Dispose();
+    }
+
+    /// <summary>Finds a kept binding for exactly these arrays, ranges and shapes, and claims it; <see langword="null"/> if none is free.</summary>
+    private BoundCall? AcquireBinding(ReadOnlySpan<TensorInput> inputs, ReadOnlySpan<int> inputIndices, ReadOnlySpan<TensorOutput> outputs, ReadOnlySpan<int> outputIndices)
+    {
+        for (int i = 0; i < _bindings.Length; i++)
+        {
+            BoundCall? call = Volatile.Read(ref _bindings[i]);
+            if (call is not null && call.TryAcquire())
+            {
+                if (call.Matches(inputs, inputIndices, outputs, outputIndices))
+                {
+                    return call;
+                }
+
+                call.Release();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Keeps a new binding in the next slot (round robin), retires the one it replaces, and frees the new one for reuse.</summary>
+    private void PublishAndRelease(BoundCall call)
+    {
+        int slot = (int)((uint)Interlocked.Increment(ref _nextBinding) % CachedBindings);
+        Interlocked.Exchange(ref _bindings[slot], call)?.Retire();
+        call.Release();
+    }
+
+    /// <summary>Runs <paramref name="run"/> with run options whose terminate flag the token sets; maps failures to InfantCry's exceptions.</summary>
+    private void Invoke<TState>(TState state, Action<Ort.InferenceSession, Ort.RunOptions, TState> run, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            try
+            {
+                run(_session, _runOptions, state);
+            }
+            catch (Ort.OnnxRuntimeException ex)
+            {
+                throw OnnxEnvironment.Translate(ex, RunContext);
+            }
+
+            return;
+        }
+
+        Ort.RunOptions runOptions = Interlocked.Exchange(ref _spareRunOptions, null) ?? new Ort.RunOptions();
+        Ort.OnnxRuntimeException? failure = null;
+        CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static options => ((Ort.RunOptions)options!).Terminate = true, runOptions);
+        try
+        {
+            run(_session, runOptions, state);
+        }
+        catch (Ort.OnnxRuntimeException ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            // Waits for a Terminate callback in flight, so the options are quiet before they are reset or reused.
+            registration.Dispose();
+        }
+
+        if (runOptions.Terminate)
+        {
+            runOptions.Terminate = false;
+        }
+
+        if (Interlocked.CompareExchange(ref _spareRunOptions, runOptions, null) is not null)
+        {
+            runOptions.Dispose();
+        }
+
+        if (failure is not null)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                var (_, message) = OnnxEnvironment.ParseMessage(failure.Message);
+                throw new OperationCanceledException($"Model '{_modelName}': the run was cancelled ({message}).", failure, cancellationToken);
+            }
+
+            throw OnnxEnvironment.Translate(failure, RunContext);
+        }
+    }
+
+    private string RunContext => $"running model '{_modelName}'";
+
+    private void ValidateInputs(ReadOnlySpan<TensorInput> inputs, Span<int> inputIndices)
+    {
         int modelInputs = _inputs.Length;
-        Span<int> inputIndices = inputCount <= StackTensorLimit ? stackalloc int[StackTensorLimit] : new int[inputCount];
-        inputIndices = inputIndices[..inputCount];
         Span<bool> given = modelInputs <= StackTensorLimit ? stackalloc bool[StackTensorLimit] : new bool[modelInputs];
         given = given[..modelInputs];
         given.Clear();
-        for (int i = 0; i < inputCount; i++)
+        for (int i = 0; i < inputs.Length; i++)
         {
             ref readonly TensorInput input = ref inputs[i];
             int index = FindInput(input.Name, i, nameof(inputs));
@@ -373,153 +494,6 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
             {
                 throw new ArgumentException($"Model '{_modelName}' needs input '{_inputs[i].Name}' ({_inputs[i]}) but it was not given.", nameof(inputs));
             }
-        }
-
-        int outputCount = outputIndices.Length;
-        Span<nint> inputNames = inputCount <= StackTensorLimit ? stackalloc nint[StackTensorLimit] : new nint[inputCount];
-        inputNames = inputNames[..inputCount];
-        Span<nint> inputValues = inputCount <= StackTensorLimit ? stackalloc nint[StackTensorLimit] : new nint[inputCount];
-        inputValues = inputValues[..inputCount];
-        inputValues.Clear();
-        Span<nint> outputNames = outputCount <= StackTensorLimit ? stackalloc nint[StackTensorLimit] : new nint[outputCount];
-        outputNames = outputNames[..outputCount];
-        PinBuffer pinBuffer = default;
-        Span<MemoryHandle> pins = inputCount <= PinBuffer.Length ? pinBuffer[..inputCount] : new MemoryHandle[inputCount];
-
-        bool addedRef = false;
-        try
-        {
-            _session.DangerousAddRef(ref addedRef);
-            OrtAllocatedStringHandle[] modelInputNames = _session.InputNames;
-            OrtAllocatedStringHandle[] modelOutputNames = _session.OutputNames;
-            for (int i = 0; i < outputCount; i++)
-            {
-                outputNames[i] = modelOutputNames[outputIndices[i]].DangerousGetHandle();
-            }
-
-            nint memoryInfo = OrtEnvironment.CpuMemoryInfo.DangerousGetHandle();
-            for (int i = 0; i < inputCount; i++)
-            {
-                ref readonly TensorInput input = ref inputs[i];
-                inputNames[i] = modelInputNames[inputIndices[i]].DangerousGetHandle();
-                if (input.ElementType == TensorElementType.Float32)
-                {
-                    pins[i] = input.Float32Data.Pin();
-                    inputValues[i] = CreateTensor(memoryInfo, pins[i].Pointer, (nuint)input.Float32Data.Length * sizeof(float), input.Shape.Span, TensorElementType.Float32);
-                }
-                else
-                {
-                    pins[i] = input.Int64Data.Pin();
-                    inputValues[i] = CreateTensor(memoryInfo, pins[i].Pointer, (nuint)input.Int64Data.Length * sizeof(long), input.Shape.Span, TensorElementType.Int64);
-                }
-            }
-
-            fixed (nint* inNames = inputNames)
-            fixed (nint* inValues = inputValues)
-            fixed (nint* outNames = outputNames)
-            {
-                RunNative(inNames, inValues, (nuint)inputCount, outNames, (nuint)outputCount, outputValues, cancellationToken);
-            }
-        }
-        catch (ObjectDisposedException) when (!addedRef)
-        {
-            throw new ObjectDisposedException(nameof(OnnxInferenceSession), $"Model '{_modelName}': the session was disposed.");
-        }
-        finally
-        {
-            for (int i = 0; i < inputCount; i++)
-            {
-                if (inputValues[i] != 0)
-                {
-                    OrtApi.ReleaseValue(inputValues[i]);
-                }
-
-                pins[i].Dispose();
-            }
-
-            if (addedRef)
-            {
-                _session.DangerousRelease();
-            }
-        }
-    }
-
-    private void RunNative(nint* inputNames, nint* inputValues, nuint inputCount, nint* outputNames, nuint outputCount, nint* outputValues, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        nint session = _session.DangerousGetHandle();
-        if (!cancellationToken.CanBeCanceled)
-        {
-            nint runStatus = OrtApi.Run(session, 0, inputNames, inputValues, inputCount, outputNames, outputCount, outputValues);
-            if (runStatus != 0)
-            {
-                ThrowIfFailed(runStatus, RunContext);
-            }
-
-            return;
-        }
-
-        OrtRunOptionsHandle runOptions = RentRunOptions();
-        nint status;
-        CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static state => ((OrtRunOptionsHandle)state!).Terminate(), runOptions);
-        try
-        {
-            status = OrtApi.Run(session, runOptions.DangerousGetHandle(), inputNames, inputValues, inputCount, outputNames, outputCount, outputValues);
-        }
-        finally
-        {
-            // Waits for a Terminate callback in flight, so the options are quiet before they are reset or reused.
-            registration.Dispose();
-        }
-
-        if (cancellationToken.IsCancellationRequested)
-        {
-            runOptions.Reset();
-        }
-
-        ReturnRunOptions(runOptions);
-        if (status != 0)
-        {
-            var (code, message) = OrtApi.ConsumeStatus(status);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                // Outputs that ONNX Runtime allocated before stopping are released by the caller's finally blocks.
-                throw new OperationCanceledException($"Model '{_modelName}': the run was cancelled ({message}).", cancellationToken);
-            }
-
-            throw new OnnxRuntimeException(code, message, RunContext);
-        }
-    }
-
-    private string RunContext => $"running model '{_modelName}'";
-
-    private OrtRunOptionsHandle RentRunOptions()
-    {
-        OrtRunOptionsHandle? spare = Interlocked.Exchange(ref _spareRunOptions, null);
-        if (spare is not null)
-        {
-            return spare;
-        }
-
-        var handle = new OrtRunOptionsHandle();
-        nint pointer;
-        OrtApi.Check(OrtApi.CreateRunOptions(&pointer));
-        handle.Attach(pointer);
-        return handle;
-    }
-
-    private void ReturnRunOptions(OrtRunOptionsHandle runOptions)
-    {
-        if (_disposed || Interlocked.CompareExchange(ref _spareRunOptions, runOptions, null) is not null)
-        {
-            runOptions.Dispose();
-            return;
-        }
-
-        if (_disposed)
-        {
-            // Dispose ran between the check and the store: do not leave the options cached.
-            Interlocked.Exchange(ref _spareRunOptions, null)?.Dispose();
         }
     }
 
@@ -583,181 +557,265 @@ public sealed unsafe class OnnxInferenceSession : IInferenceSession
     private static string Describe(TensorInfo[] tensors) =>
         tensors.Length == 0 ? "(none)" : string.Join(", ", tensors.Select(t => "'" + t + "'"));
 
-    private static nint CreateTensor(nint memoryInfo, void* data, nuint byteLength, ReadOnlySpan<long> shape, TensorElementType type)
-    {
-        nint value;
-        fixed (long* dims = shape)
-        {
-            OrtApi.Check(OrtApi.CreateTensorWithDataAsOrtValue(memoryInfo, data, byteLength, dims, (nuint)shape.Length, (int)type, &value));
-        }
+    /// <summary>An <c>OrtValue</c> over the input's pinned memory (no copy); the pin must outlive the value.</summary>
+    internal static Ort.OrtValue CreateTensor(in TensorInput input, out System.Buffers.MemoryHandle pin) =>
+        CreateTensor(input.ElementType, input.Float32Data, input.Int64Data, input.Shape, out pin);
 
-        return value;
+    /// <summary>An <c>OrtValue</c> over the output buffer's pinned memory; the pin must outlive the value.</summary>
+    internal static Ort.OrtValue CreateTensor(in TensorOutput output, out System.Buffers.MemoryHandle pin) =>
+        CreateTensor(output.ElementType, output.Float32Buffer, output.Int64Buffer, output.Shape, out pin);
+
+    private static unsafe Ort.OrtValue CreateTensor(TensorElementType type, ReadOnlyMemory<float> float32, ReadOnlyMemory<long> int64, ReadOnlyMemory<long> shape, out System.Buffers.MemoryHandle pin)
+    {
+        long[] dims = shape.ToArray();
+        bool isFloat = type == TensorElementType.Float32;
+        long byteLength = isFloat ? (long)float32.Length * sizeof(float) : (long)int64.Length * sizeof(long);
+        pin = isFloat ? float32.Pin() : int64.Pin();
+        try
+        {
+            return Ort.OrtValue.CreateTensorValueWithData(OnnxEnvironment.CpuMemory, isFloat ? OrtElementType.Float : OrtElementType.Int64, dims, (nint)pin.Pointer, byteLength);
+        }
+        catch
+        {
+            pin.Dispose();
+            throw;
+        }
     }
 
-    private static NamedTensor CopyToManaged(TensorInfo info, OrtValueHandle value)
+    private static NamedTensor CopyToManaged(string name, Ort.OrtValue value)
     {
-        nint pointer = value.DangerousGetHandle();
-        using var shapeInfo = new OrtTensorTypeAndShapeInfoHandle();
-        nint shapePointer;
-        OrtApi.Check(OrtApi.GetTensorTypeAndShape(pointer, &shapePointer));
-        shapeInfo.Attach(shapePointer);
-        int elementType;
-        nuint rank;
-        OrtApi.Check(OrtApi.GetTensorElementType(shapePointer, &elementType));
-        OrtApi.Check(OrtApi.GetDimensionsCount(shapePointer, &rank));
-        long[] shape = new long[(int)rank];
-        fixed (long* dims = shape)
+        Ort.OrtTensorTypeAndShapeInfo info = value.GetTensorTypeAndShape();
+        long[] shape = info.Shape;
+        switch (info.ElementDataType)
         {
-            OrtApi.Check(OrtApi.GetDimensions(shapePointer, dims, rank));
-        }
-
-        long count = TensorShape.ElementCount(shape);
-        void* data = null;
-        if (count > 0)
-        {
-            OrtApi.Check(OrtApi.GetTensorMutableData(pointer, &data));
-        }
-
-        switch ((TensorElementType)elementType)
-        {
-            case TensorElementType.Float32:
-            {
-                float[] array = new float[checked((int)count)];
-                new ReadOnlySpan<float>(data, array.Length).CopyTo(array);
-                return new NamedTensor(info.Name, shape, array);
-            }
-
-            case TensorElementType.Int64:
-            {
-                long[] array = new long[checked((int)count)];
-                new ReadOnlySpan<long>(data, array.Length).CopyTo(array);
-                return new NamedTensor(info.Name, shape, array);
-            }
-
+            case OrtElementType.Float:
+                return new NamedTensor(name, shape, value.GetTensorDataAsSpan<float>().ToArray());
+            case OrtElementType.Int64:
+                return new NamedTensor(name, shape, value.GetTensorDataAsSpan<long>().ToArray());
             default:
-                throw new OnnxRuntimeException(OnnxErrorCode.Fail, $"output '{info.Name}' came back with element type {elementType.ToString(CultureInfo.InvariantCulture)}, not Float32 or Int64.");
+                throw new OnnxRuntimeException(OnnxErrorCode.Fail, $"output '{name}' came back with element type {info.ElementDataType}, not Float32 or Int64.");
         }
     }
 
-    private static OrtSessionOptionsHandle CreateSessionOptions(OnnxSessionOptions options)
+    private static Ort.SessionOptions CreateSessionOptions(OnnxSessionOptions options)
     {
-        var handle = new OrtSessionOptionsHandle();
+        _ = OnnxEnvironment.Env;
+        var sessionOptions = new Ort.SessionOptions();
         try
         {
-            nint pointer;
-            OrtApi.Check(OrtApi.CreateSessionOptions(&pointer));
-            handle.Attach(pointer);
-            OrtApi.Check(OrtApi.SetIntraOpNumThreads(pointer, options.IntraOpThreads));
-            OrtApi.Check(OrtApi.SetInterOpNumThreads(pointer, options.InterOpThreads));
-            OrtApi.Check(OrtApi.SetSessionGraphOptimizationLevel(pointer, (int)options.GraphOptimizationLevel));
-            OrtApi.Check(OrtApi.SetSessionExecutionMode(pointer, (int)options.ExecutionMode));
-            return handle;
+            sessionOptions.LogSeverityLevel = Ort.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+            sessionOptions.InterOpNumThreads = options.InterOpThreads;
+            sessionOptions.GraphOptimizationLevel = (Ort.GraphOptimizationLevel)(int)options.GraphOptimizationLevel;
+            sessionOptions.ExecutionMode = (Ort.ExecutionMode)(int)options.ExecutionMode;
+            ExecutionProviders.Append(sessionOptions, options);
+            return sessionOptions;
+        }
+        catch (Ort.OnnxRuntimeException ex)
+        {
+            sessionOptions.Dispose();
+            throw OnnxEnvironment.Translate(ex, "creating session options");
         }
         catch
         {
-            handle.Dispose();
+            sessionOptions.Dispose();
             throw;
         }
     }
 
-    private static (TensorInfo[] Infos, long[][] Shapes, OrtAllocatedStringHandle[] Names) ReadSignature(nint session, bool isInput)
+    private static (TensorInfo[] Infos, long[][] Shapes) ReadSignature(IReadOnlyList<string> names, IReadOnlyDictionary<string, Ort.NodeMetadata> metadata)
     {
-        nuint count;
-        OrtApi.Check(isInput ? OrtApi.SessionGetInputCount(session, &count) : OrtApi.SessionGetOutputCount(session, &count));
-        var infos = new TensorInfo[(int)count];
-        var shapes = new long[(int)count][];
-        var names = new OrtAllocatedStringHandle[(int)count];
-        nint allocator = OrtEnvironment.DefaultAllocator;
-        try
+        var infos = new TensorInfo[names.Count];
+        var shapes = new long[names.Count][];
+        for (int i = 0; i < infos.Length; i++)
         {
-            for (int i = 0; i < infos.Length; i++)
-            {
-                names[i] = new OrtAllocatedStringHandle();
-                byte* namePointer;
-                OrtApi.Check(isInput
-                    ? OrtApi.SessionGetInputName(session, (nuint)i, allocator, &namePointer)
-                    : OrtApi.SessionGetOutputName(session, (nuint)i, allocator, &namePointer));
-                names[i].Attach((nint)namePointer);
-                string name = names[i].Read();
-
-                using var typeInfo = new OrtTypeInfoHandle();
-                nint typePointer;
-                OrtApi.Check(isInput
-                    ? OrtApi.SessionGetInputTypeInfo(session, (nuint)i, &typePointer)
-                    : OrtApi.SessionGetOutputTypeInfo(session, (nuint)i, &typePointer));
-                typeInfo.Attach(typePointer);
-                infos[i] = ReadTensorInfo(name, typePointer);
-                shapes[i] = infos[i].Shape.ToArray();
-            }
-        }
-        catch
-        {
-            foreach (var name in names)
-            {
-                name?.Dispose();
-            }
-
-            throw;
+            infos[i] = ReadTensorInfo(names[i], metadata[names[i]]);
+            shapes[i] = infos[i].Shape.ToArray();
         }
 
-        return (infos, shapes, names);
+        return (infos, shapes);
     }
 
-    private static TensorInfo ReadTensorInfo(string name, nint typeInfo)
+    private static TensorInfo ReadTensorInfo(string name, Ort.NodeMetadata node)
     {
-        int onnxType;
-        OrtApi.Check(OrtApi.GetOnnxTypeFromTypeInfo(typeInfo, &onnxType));
-        if (onnxType != OnnxTypeTensor)
+        if (node.OnnxValueType != Ort.OnnxValueType.ONNX_TYPE_TENSOR)
         {
             // Sequences, maps and optionals: described without element type or shape; Run rejects them by type.
             return new TensorInfo(name, TensorElementType.Undefined, []);
         }
 
-        nint tensorInfo; // owned by typeInfo: not released here
-        OrtApi.Check(OrtApi.CastTypeInfoToTensorInfo(typeInfo, &tensorInfo));
-        int elementType;
-        nuint rank;
-        OrtApi.Check(OrtApi.GetTensorElementType(tensorInfo, &elementType));
-        OrtApi.Check(OrtApi.GetDimensionsCount(tensorInfo, &rank));
-        long[] dims = new long[(int)rank];
-        nint[] symbols = new nint[(int)rank];
-        fixed (long* dimPointer = dims)
-        fixed (nint* symbolPointer = symbols)
-        {
-            OrtApi.Check(OrtApi.GetDimensions(tensorInfo, dimPointer, rank));
-            OrtApi.Check(OrtApi.GetSymbolicDimensions(tensorInfo, (byte**)symbolPointer, rank));
-        }
-
-        string[] symbolic = new string[dims.Length];
+        int[] dimensions = node.Dimensions;
+        string[] symbols = node.SymbolicDimensions;
+        long[] dims = new long[dimensions.Length];
+        string[] symbolic = new string[dimensions.Length];
         for (int d = 0; d < dims.Length; d++)
         {
-            symbolic[d] = symbols[d] == 0 ? string.Empty : System.Runtime.InteropServices.Marshal.PtrToStringUTF8(symbols[d]) ?? string.Empty;
-            if (dims[d] < 0)
-            {
-                dims[d] = -1;
-            }
+            dims[d] = dimensions[d] < 0 ? -1 : dimensions[d];
+            symbolic[d] = d < symbols.Length ? symbols[d] ?? string.Empty : string.Empty;
         }
 
         // TensorElementType mirrors ONNX's data types up to UInt64 (13); newer ones (complex, bfloat16, float8, int4 ...)
         // are reported as Undefined, which Run rejects by type.
+        int elementType = (int)node.ElementDataType;
         var type = elementType is >= 0 and <= (int)TensorElementType.UInt64 ? (TensorElementType)elementType : TensorElementType.Undefined;
         return new TensorInfo(name, type, dims, symbolic);
     }
 
-    private static void ThrowIfFailed(nint status, string context)
+    /// <summary>
+    /// One call's tensors bound to the session (an <c>OrtIoBinding</c>) over pinned caller memory, with the key that
+    /// decides whether a later call may reuse it: per tensor the model index, the array, the range and the shape.
+    /// </summary>
+    /// <remarks>
+    /// State: 0 free, 1 claimed by one call, plus 2 once retired. A retired binding is disposed by whoever leaves it
+    /// free: <see cref="Retire"/> when nobody holds it, otherwise <see cref="Release"/>.
+    /// </remarks>
+    private sealed class BoundCall
     {
-        if (status != 0)
-        {
-            var (code, message) = OrtApi.ConsumeStatus(status);
-            throw new OnnxRuntimeException(code, message, context);
-        }
-    }
+        private const int Free = 0;
+        private const int Busy = 1;
+        private const int Retired = 2;
 
-    /// <summary>Stack storage for the pins of up to 16 tensors.</summary>
-    [InlineArray(Length)]
-    private struct PinBuffer
-    {
-        public const int Length = StackTensorLimit;
-        private MemoryHandle _first;
+        private readonly Ort.OrtValue[] _values;
+        private readonly System.Buffers.MemoryHandle[] _pins;
+        private readonly int[] _indices;        // inputs, then outputs
+        private readonly object?[] _arrays;
+        private readonly int[] _offsets;
+        private readonly int[] _lengths;
+        private readonly long[][] _shapes;
+        private readonly int _inputCount;
+        private int _state = Busy;
+
+        private BoundCall(Ort.OrtIoBinding binding, int count, int inputCount)
+        {
+            Binding = binding;
+            _values = new Ort.OrtValue[count];
+            _pins = new System.Buffers.MemoryHandle[count];
+            _indices = new int[count];
+            _arrays = new object?[count];
+            _offsets = new int[count];
+            _lengths = new int[count];
+            _shapes = new long[count][];
+            _inputCount = inputCount;
+        }
+
+        public Ort.OrtIoBinding Binding { get; }
+
+        /// <summary>Binds the call's tensors; <paramref name="cacheable"/> is false when some memory is not an array.</summary>
+        public static BoundCall Create(OnnxInferenceSession owner, ReadOnlySpan<TensorInput> inputs, ReadOnlySpan<int> inputIndices, ReadOnlySpan<TensorOutput> outputs, ReadOnlySpan<int> outputIndices, out bool cacheable)
+        {
+            var call = new BoundCall(owner._session.CreateIoBinding(), inputs.Length + outputs.Length, inputs.Length);
+            cacheable = true;
+            try
+            {
+                for (int i = 0; i < inputs.Length; i++)
+                {
+                    ref readonly TensorInput input = ref inputs[i];
+                    call._values[i] = CreateTensor(input, out call._pins[i]);
+                    call.SetKey(i, inputIndices[i], input.ElementType == TensorElementType.Float32 ? Segment(input.Float32Data) : Segment(input.Int64Data), input.Shape.Span, ref cacheable);
+                    call.Binding.BindInput(owner._inputs[inputIndices[i]].Name, call._values[i]);
+                }
+
+                for (int i = 0; i < outputs.Length; i++)
+                {
+                    ref readonly TensorOutput output = ref outputs[i];
+                    int k = inputs.Length + i;
+                    call._values[k] = CreateTensor(output, out call._pins[k]);
+                    call.SetKey(k, outputIndices[i], output.ElementType == TensorElementType.Float32 ? Segment<float>(output.Float32Buffer) : Segment<long>(output.Int64Buffer), output.Shape.Span, ref cacheable);
+                    call.Binding.BindOutput(owner._outputs[outputIndices[i]].Name, call._values[k]);
+                }
+            }
+            catch (Ort.OnnxRuntimeException ex)
+            {
+                call.Dispose();
+                throw OnnxEnvironment.Translate(ex, owner.RunContext);
+            }
+            catch
+            {
+                call.Dispose();
+                throw;
+            }
+
+            return call;
+        }
+
+        public bool TryAcquire() => Interlocked.CompareExchange(ref _state, Busy, Free) == Free;
+
+        public void Release()
+        {
+            if (Interlocked.CompareExchange(ref _state, Free, Busy) != Busy)
+            {
+                Dispose(); // retired while this call held it
+            }
+        }
+
+        public void Retire()
+        {
+            if (Interlocked.Or(ref _state, Retired) == Free)
+            {
+                Dispose();
+            }
+        }
+
+        /// <summary>Whether a call with these tensors may reuse this binding (same order, arrays, ranges and shapes).</summary>
+        public bool Matches(ReadOnlySpan<TensorInput> inputs, ReadOnlySpan<int> inputIndices, ReadOnlySpan<TensorOutput> outputs, ReadOnlySpan<int> outputIndices)
+        {
+            if (inputs.Length != _inputCount || inputs.Length + outputs.Length != _values.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                ref readonly TensorInput input = ref inputs[i];
+                var segment = input.ElementType == TensorElementType.Float32 ? Segment(input.Float32Data) : Segment(input.Int64Data);
+                if (!KeyEquals(i, inputIndices[i], segment, input.Shape.Span))
+                {
+                    return false;
+                }
+            }
+
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                ref readonly TensorOutput output = ref outputs[i];
+                var segment = output.ElementType == TensorElementType.Float32 ? Segment<float>(output.Float32Buffer) : Segment<long>(output.Int64Buffer);
+                if (!KeyEquals(_inputCount + i, outputIndices[i], segment, output.Shape.Span))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private bool KeyEquals(int k, int index, (object? Array, int Offset, int Length) segment, ReadOnlySpan<long> shape) =>
+            _indices[k] == index && segment.Array is not null && ReferenceEquals(_arrays[k], segment.Array)
+            && _offsets[k] == segment.Offset && _lengths[k] == segment.Length && shape.SequenceEqual(_shapes[k]);
+
+        private void SetKey(int k, int index, (object? Array, int Offset, int Length) segment, ReadOnlySpan<long> shape, ref bool cacheable)
+        {
+            _indices[k] = index;
+            _arrays[k] = segment.Array;
+            _offsets[k] = segment.Offset;
+            _lengths[k] = segment.Length;
+            _shapes[k] = shape.ToArray();
+            cacheable &= segment.Array is not null;
+        }
+
+        private static (object? Array, int Offset, int Length) Segment<T>(ReadOnlyMemory<T> memory) =>
+            System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out ArraySegment<T> segment)
+                ? (segment.Array, segment.Offset, segment.Count)
+                : (null, 0, memory.Length);
+
+        /// <summary>Unbinds, releases the tensors and unpins the memory; only by the one holder, or when nobody holds it.</summary>
+        public void Dispose()
+        {
+            Binding.Dispose();
+            for (int k = 0; k < _values.Length; k++)
+            {
+                _values[k]?.Dispose();
+                _pins[k].Dispose();
+                _arrays[k] = null;
+            }
+        }
     }
 }

@@ -32,8 +32,10 @@ public sealed class OnnxSessionOptions
     private readonly int _interOpThreads;
     private readonly OnnxGraphOptimizationLevel _graphOptimizationLevel = OnnxGraphOptimizationLevel.All;
     private readonly OnnxExecutionMode _executionMode = OnnxExecutionMode.Sequential;
+    private readonly OnnxExecutionProvider _executionProvider = OnnxExecutionProvider.Cpu;
+    private readonly int _deviceId;
 
-    /// <summary>The defaults: ONNX Runtime's own thread counts, every graph optimization, sequential execution.</summary>
+    /// <summary>The defaults: the CPU provider, ONNX Runtime's own thread counts, every graph optimization, sequential execution.</summary>
     public static OnnxSessionOptions Default { get; } = new();
 
     /// <summary>
@@ -96,6 +98,39 @@ public sealed class OnnxSessionOptions
             }
 
             _executionMode = value;
+        }
+    }
+
+    /// <summary>
+    /// The execution provider to run on. Default <see cref="OnnxExecutionProvider.Cpu"/>. Only definedness is checked
+    /// here; whether the loaded ONNX Runtime has the provider is checked when a session is created, which throws
+    /// <see cref="Runtime.OnnxExecutionProviderUnavailableException"/> naming the provider, the available ones and the
+    /// package that carries it (see <see cref="Runtime.OnnxRuntime.IsAvailable"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined provider.</exception>
+    public OnnxExecutionProvider ExecutionProvider
+    {
+        get => _executionProvider;
+        init
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(ExecutionProvider), value, "Not a defined OnnxExecutionProvider.");
+            }
+
+            _executionProvider = value;
+        }
+    }
+
+    /// <summary>The GPU index for <see cref="OnnxExecutionProvider.Cuda"/> and <see cref="OnnxExecutionProvider.DirectMl"/>; ignored by the others. Default 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int DeviceId
+    {
+        get => _deviceId;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(DeviceId));
+            _deviceId = value;
         }
     }
 }

@@ -1,131 +1,86 @@
-using System.Runtime.InteropServices;
 using InfantCry.Abstractions.Errors;
-using InfantCry.Onnx.Native;
 using InfantCry.Onnx.Runtime;
+using InfantCry.Onnx.Sessions;
 
 namespace InfantCry.Onnx.Tests.Runtime;
 
-/// <summary>Loading of the native library and the binding of the OrtApi function table.</summary>
+/// <summary>The official runtime package: version, where the native library comes from, providers, error translation.</summary>
 [TestFixture]
-public sealed unsafe class OnnxRuntimeTests
+public sealed class OnnxRuntimeTests
 {
+    /// <summary>The release pinned in Directory.Packages.props (Microsoft.ML.OnnxRuntime).</summary>
+    private const string PinnedVersion = "1.32.0";
+
     [Test]
     public void Version_is_the_pinned_release()
     {
-        Assert.That(OnnxRuntime.Version, Is.EqualTo("1.30.0"));
+        Assert.That(OnnxRuntime.Version, Is.EqualTo(PinnedVersion));
     }
 
     [Test]
-    public void Library_resolves_app_local_when_no_override_is_set()
+    public void Native_library_is_the_package_copy_next_to_the_app()
     {
-        string? overridePath = Environment.GetEnvironmentVariable(OnnxRuntime.LibraryPathVariable);
-        if (!string.IsNullOrEmpty(overridePath))
-        {
-            Assert.That(OnnxRuntime.NativeLibraryPath, Is.EqualTo(overridePath));
-            return;
-        }
+        // No environment variable, cache or set-up step: the package's runtimes/<rid>/native file, copied to the output.
+        string path = OnnxRuntime.NativeLibraryPath;
 
-        // The test build copies the set-up's library into runtimes/linux-x64/native (Directory.Build.targets).
-        string expected = Path.Combine(AppContext.BaseDirectory, "runtimes", OrtLibrary.RuntimeIdentifier, "native", "libonnxruntime.so.1");
-        Assert.That(OnnxRuntime.NativeLibraryPath, Is.EqualTo(Path.GetFullPath(expected)));
+        Assert.That(Path.IsPathFullyQualified(path), Is.True, path);
+        Assert.That(OnnxEnvironment.IsRuntimeLibraryName(Path.GetFileName(path)), Is.True, path);
+        Assert.That(Path.GetFullPath(path), Does.StartWith(Path.GetFullPath(AppContext.BaseDirectory)));
+        Assert.That(path, Does.Contain(Path.Combine("runtimes", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native")));
     }
 
-    [TestCase(OnnxErrorCode.InvalidProtobuf, "bad bytes")]
-    [TestCase(OnnxErrorCode.NotImplemented, "ünïcödé message")]
-    [TestCase(OnnxErrorCode.DeviceReset, "last code of 1.30")]
-    public void Status_round_trips_through_the_function_table(OnnxErrorCode code, string message)
+    [TestCase("onnxruntime.dll", true)]
+    [TestCase("libonnxruntime.so", true)]
+    [TestCase("libonnxruntime.so.1", true)]
+    [TestCase("libonnxruntime.1.32.0.dylib", true)]
+    [TestCase("libonnxruntime_providers_shared.so", false)]
+    [TestCase("libm.so.6", false)]
+    public void Runtime_library_names_are_recognised(string fileName, bool expected)
     {
-        // CreateStatus (0), GetErrorCode (1), GetErrorMessage (2) and ReleaseStatus (93): a wrong index would
-        // return garbage or crash here rather than deep inside a session.
-        nint utf8 = Marshal.StringToCoTaskMemUTF8(message);
-        try
-        {
-            nint status = OrtApi.CreateStatus((int)code, (byte*)utf8);
-            Assert.That(status, Is.Not.EqualTo(IntPtr.Zero));
-            var (readCode, readMessage) = OrtApi.ConsumeStatus(status);
-            Assert.That(readCode, Is.EqualTo(code));
-            Assert.That(readMessage, Is.EqualTo(message));
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(utf8);
-        }
+        Assert.That(OnnxEnvironment.IsRuntimeLibraryName(fileName), Is.EqualTo(expected));
     }
 
     [Test]
-    public void A_failed_status_becomes_an_exception_with_code_and_message()
+    public void Cpu_provider_is_always_available()
     {
-        nint utf8 = Marshal.StringToCoTaskMemUTF8("graph is broken");
-        try
-        {
-            nint status = OrtApi.CreateStatus((int)OnnxErrorCode.InvalidGraph, (byte*)utf8);
-            var ex = Assert.Throws<OnnxRuntimeException>(() => OrtApi.Check(status));
-            Assert.That(ex!.ErrorCode, Is.EqualTo(OnnxErrorCode.InvalidGraph));
-            Assert.That(ex.RuntimeMessage, Is.EqualTo("graph is broken"));
-            Assert.That(ex, Is.InstanceOf<InferenceException>());
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(utf8);
-        }
+        Assert.That(OnnxRuntime.AvailableExecutionProviders, Does.Contain("CPUExecutionProvider"));
+        Assert.That(OnnxRuntime.IsAvailable(OnnxExecutionProvider.Cpu), Is.True);
+        TestContext.Out.WriteLine($"providers: {string.Join(", ", OnnxRuntime.AvailableExecutionProviders)}");
+    }
+
+    [TestCase("[ErrorCode:InvalidProtobuf] Load model failed", OnnxErrorCode.InvalidProtobuf, "Load model failed")]
+    [TestCase("[ErrorCode:InvalidGraph] ünïcödé message", OnnxErrorCode.InvalidGraph, "ünïcödé message")]
+    [TestCase("[ErrorCode:RuntimeException] Exiting due to terminate flag being set to true.", OnnxErrorCode.RuntimeException, "Exiting due to terminate flag being set to true.")]
+    [TestCase("[ErrorCode:ShapeInferenceNotRegistered] ep", OnnxErrorCode.EpFail, "ep")]
+    [TestCase("[ErrorCode:15] reset", OnnxErrorCode.DeviceReset, "reset")]
+    [TestCase("[ErrorCode:Unheard] text", OnnxErrorCode.Fail, "text")]
+    [TestCase("no prefix at all", OnnxErrorCode.Fail, "no prefix at all")]
+    public void Official_error_messages_are_split_into_code_and_text(string text, OnnxErrorCode code, string message)
+    {
+        var (parsedCode, parsedMessage) = OnnxEnvironment.ParseMessage(text);
+
+        Assert.That(parsedCode, Is.EqualTo(code));
+        Assert.That(parsedMessage, Is.EqualTo(message));
     }
 
     [Test]
-    public void Override_pointing_at_a_missing_file_says_where_it_looked_and_how_to_install()
+    public void Load_failures_are_told_apart_from_other_errors()
     {
-        string missing = Path.Combine(Path.GetTempPath(), "infantcry-no-such-dir", "libonnxruntime.so.1");
-
-        var ex = Assert.Throws<OnnxRuntimeNotFoundException>(() => OrtLibrary.Bind(missing, ["/should/not/be/tried"]));
-
-        Assert.That(ex!.Message, Does.Contain(missing));
-        Assert.That(ex.Message, Does.Contain("INFANTCRY_ONNXRUNTIME"));
-        Assert.That(ex.Message, Does.Contain("scripts/setup.sh"));
-        Assert.That(ex.Message, Does.Contain("runtimes/" + OrtLibrary.RuntimeIdentifier + "/native/"));
-        Assert.That(ex.SearchedPaths, Has.Count.EqualTo(1));
+        Assert.That(OnnxEnvironment.IsLoadFailure(new DllNotFoundException("onnxruntime")), Is.True);
+        Assert.That(OnnxEnvironment.IsLoadFailure(new TypeInitializationException("Microsoft.ML.OnnxRuntime.NativeMethods", new EntryPointNotFoundException("OrtGetApiBase"))), Is.True);
+        Assert.That(OnnxEnvironment.IsLoadFailure(new TypeInitializationException("X", new InvalidOperationException())), Is.False);
+        Assert.That(OnnxEnvironment.IsLoadFailure(new InvalidOperationException()), Is.False);
     }
 
     [Test]
-    public void No_candidate_found_lists_every_candidate_in_order()
+    public void Load_failure_message_names_the_package_and_the_platform_only()
     {
-        string[] candidates = ["/nonexistent/a/libonnxruntime.so", "/nonexistent/b/libonnxruntime.so.1"];
+        var ex = OnnxEnvironment.NotFound(new DllNotFoundException("Unable to load shared library 'onnxruntime'"));
 
-        var ex = Assert.Throws<OnnxRuntimeNotFoundException>(() => OrtLibrary.Bind(null, candidates));
-
-        Assert.That(ex!.SearchedPaths, Is.EqualTo(candidates));
-        Assert.That(ex.Message.IndexOf(candidates[0], StringComparison.Ordinal), Is.LessThan(ex.Message.IndexOf(candidates[1], StringComparison.Ordinal)));
-        Assert.That(ex.Message, Does.Contain(OrtLibrary.CacheDirectory));
-    }
-
-    [Test]
-    public void A_library_without_OrtGetApiBase_is_rejected_with_a_reason()
-    {
-        // libm is present on every glibc system and is certainly not ONNX Runtime.
-        string? libm = new[] { "/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6", "/lib64/libm.so.6", "/usr/lib/aarch64-linux-gnu/libm.so.6" }
-            .FirstOrDefault(File.Exists);
-        Assert.That(libm, Is.Not.Null, "no libm.so.6 found to use as a non-ONNX library");
-
-        var ex = Assert.Throws<OnnxRuntimeNotFoundException>(() => OrtLibrary.Bind(libm, []));
-
-        Assert.That(ex!.Message, Does.Contain("no OrtGetApiBase export"));
-    }
-
-    [Test]
-    public void The_real_library_binds_through_the_override()
-    {
-        var (table, version, path) = OrtLibrary.Bind(OnnxRuntime.NativeLibraryPath, []);
-
-        Assert.That(table, Is.Not.EqualTo(IntPtr.Zero));
-        Assert.That(version, Is.EqualTo(OnnxRuntime.Version));
-        Assert.That(path, Is.EqualTo(OnnxRuntime.NativeLibraryPath));
-    }
-
-    [Test]
-    public void Candidates_put_app_local_before_the_cache()
-    {
-        IReadOnlyList<string> candidates = OrtLibrary.CandidatePaths();
-
-        Assert.That(candidates[^1], Is.EqualTo(Path.Combine(OrtLibrary.CacheDirectory, "libonnxruntime.so.1")));
-        Assert.That(candidates.Take(candidates.Count - 1), Has.All.Contains(Path.Combine("runtimes", OrtLibrary.RuntimeIdentifier, "native")));
-        Assert.That(OrtLibrary.CacheDirectory, Does.EndWith(Path.Combine("onnxruntime", "1.30.0", OrtLibrary.RuntimeIdentifier)));
+        Assert.That(ex, Is.InstanceOf<InferenceException>());
+        Assert.That(ex.Message, Does.Contain("Microsoft.ML.OnnxRuntime"));
+        Assert.That(ex.Message, Does.Contain(System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier));
+        Assert.That(ex.Message, Does.Contain("Unable to load shared library"));
+        Assert.That(ex.InnerException, Is.InstanceOf<DllNotFoundException>());
     }
 }

@@ -1,4 +1,5 @@
 
+using InfantCry.Onnx.Runtime;
 using InfantCry.Onnx.Sessions;
 using InfantCry.Onnx.Tests.Support;
 
@@ -17,6 +18,44 @@ public sealed class OptionsTests
         Assert.That(d.InterOpThreads, Is.Zero);
         Assert.That(d.GraphOptimizationLevel, Is.EqualTo(OnnxGraphOptimizationLevel.All));
         Assert.That(d.ExecutionMode, Is.EqualTo(OnnxExecutionMode.Sequential));
+        Assert.That(d.ExecutionProvider, Is.EqualTo(OnnxExecutionProvider.Cpu));
+        Assert.That(d.DeviceId, Is.Zero);
+    }
+
+    [Test]
+    public void Explicit_cpu_provider_reproduces_torch()
+    {
+        GoldenModel model = GoldenModels.Get("conv");
+        using var session = OnnxInferenceSession.Create(model.Path, new OnnxSessionOptions { ExecutionProvider = OnnxExecutionProvider.Cpu, IntraOpThreads = 1 });
+
+        var outputs = session.Run(model.ToInputs());
+
+        TensorAssert.Close("conv (Cpu provider)", outputs[0].AsFloat32Span(), model.Outputs[0].Float32);
+    }
+
+    [TestCase(OnnxExecutionProvider.Cuda, "CUDAExecutionProvider", "Microsoft.ML.OnnxRuntime.Gpu")]
+    [TestCase(OnnxExecutionProvider.DirectMl, "DmlExecutionProvider", "Microsoft.ML.OnnxRuntime.DirectML")]
+    [TestCase(OnnxExecutionProvider.CoreMl, "CoreMLExecutionProvider", "macOS or iOS")]
+    [TestCase(OnnxExecutionProvider.Nnapi, "NnapiExecutionProvider", "Android")]
+    public void A_provider_the_runtime_lacks_is_named_with_the_available_ones_and_its_package(OnnxExecutionProvider provider, string nativeName, string package)
+    {
+        Assume.That(OnnxRuntime.IsAvailable(provider), Is.False, $"{nativeName} is available in this runtime");
+        GoldenModel model = GoldenModels.Get("gemm");
+
+        var ex = Assert.Throws<OnnxExecutionProviderUnavailableException>(() => OnnxInferenceSession.Create(model.Path, new OnnxSessionOptions { ExecutionProvider = provider }));
+
+        TestContext.Out.WriteLine(ex!.Message);
+        Assert.That(ex.Provider, Is.EqualTo(provider));
+        Assert.That(ex.AvailableProviders, Does.Contain("CPUExecutionProvider"));
+        Assert.That(ex.Message, Does.Contain(nativeName).And.Contain("CPUExecutionProvider").And.Contain(package));
+        Assert.That(ex, Is.InstanceOf<InfantCry.Abstractions.Errors.InferenceException>());
+    }
+
+    [Test]
+    public void Options_reject_undefined_providers_and_negative_devices()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new OnnxSessionOptions { ExecutionProvider = (OnnxExecutionProvider)99 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new OnnxSessionOptions { DeviceId = -1 });
     }
 
     [Test]
