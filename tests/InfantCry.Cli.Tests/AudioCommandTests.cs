@@ -152,7 +152,7 @@ public class AudioCommandTests
     {
         CliRun run = CliRunner.Run("info", "--models", Models);
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
-        Assert.That(run.Stdout, Does.Contain("ONNX Runtime        1.30.0").And.Contains("yamnet.onnx").And.Contains("cryreason_head.onnx"));
+        Assert.That(run.Stdout, Does.Contain("ONNX Runtime        1.32.0").And.Contains("yamnet.onnx").And.Contains("cryreason_head.onnx"));
 
         CliRun missing = CliRunner.Run("info", "--models", Path.Combine(CliRunner.TempDir(), "none"));
         Assert.That(missing.ExitCode, Is.EqualTo(1), missing.ToString());

@@ -1,6 +1,7 @@
 """Runs the exported pain models with ONNX Runtime's native library through its C API (ctypes) and compares with
-the torch outputs stored in pain_check.json. There is no onnxruntime Python package here; the set-up fetches the
-native library (scripts/setup.sh step 2) into ~/.cache/infantcry/onnxruntime/<version>/linux-x64/.
+the torch outputs stored in pain_check.json. There is no onnxruntime Python package here; the native library is the
+one the C# build restores from Microsoft's Microsoft.ML.OnnxRuntime NuGet package (the version pinned in
+Directory.Packages.props) into the NuGet cache ($NUGET_PACKAGES, else ~/.nuget/packages).
 
     /usr/bin/python3 -m pain.ortcheck [--models artifacts/models] [--lib path/to/libonnxruntime.so.1]
 
@@ -19,15 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-ORT_VERSION = "1.30.0"
+ORT_VERSION = "1.32.0"  # Directory.Packages.props pins Microsoft.ML.OnnxRuntime
 API_VERSION = 13  # any version <= the library's is served
 _P = C.c_void_p
 
 
 def default_lib() -> Path:
-    cache = os.environ.get("INFANTCRY_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "infantcry")
-    return Path(cache) / "onnxruntime" / ORT_VERSION / "linux-x64" / "libonnxruntime.so.1"
+    packages = os.environ.get("NUGET_PACKAGES") or os.path.expanduser("~/.nuget/packages")
+    return Path(packages) / "microsoft.ml.onnxruntime" / ORT_VERSION / "runtimes" / "linux-x64" / "native" / "libonnxruntime.so"
 
 
 class Ort:

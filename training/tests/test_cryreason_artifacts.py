@@ -31,7 +31,7 @@ def _load(name):
 
 class EnumOrderTests(unittest.TestCase):
     def test_labels_match_the_csharp_enum(self):
-        cs = _read(os.path.join(P.ROOT, "src", "InfantCry.Abstractions", "CryReason", "CryReason.cs"))
+        cs = _read(os.path.join(P.ROOT, "src", "InfantCry.Abstractions", "Reasons", "CryReason.cs"))
         members = re.findall(r"^\s*(\w+)\s*=\s*(\d+),", cs, re.M)
         self.assertEqual([int(v) for _, v in members], list(range(5)))
         self.assertEqual([m.lower() for m, _ in members], [l.replace("_", "") for l in LABELS])

@@ -16,7 +16,7 @@ class OnnxRuntimeAgreementTests(unittest.TestCase):
     def setUpClass(cls):
         lib = ortcheck.default_lib()
         if not lib.exists():
-            raise AssertionError(f"{lib} is missing: scripts/setup.sh (step 2) fetches ONNX Runtime's native library")
+            raise AssertionError(f"{lib} is missing: scripts/setup.sh restores Microsoft.ML.OnnxRuntime {ortcheck.ORT_VERSION} (dotnet restore)")
         if not (MODELS / "pain_check.json").exists():
             raise AssertionError(f"{MODELS}/pain_check.json is missing: it is produced by scripts/setup.d/40-pain.sh")
         cls.lib = lib
