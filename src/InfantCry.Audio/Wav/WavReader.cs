@@ -203,7 +203,8 @@ public static class WavReader
         return new AudioClip(mono, sampleRate, channels, format, sourceName);
     }
 
-    private static (AudioSampleFormat Format, int Channels, int SampleRate) ParseFormat(ReadOnlySpan<byte> fmt, string name)
+    /// <summary>Parses a fmt chunk body; shared with the streaming decoder.</summary>
+    internal static (AudioSampleFormat Format, int Channels, int SampleRate) ParseFormat(ReadOnlySpan<byte> fmt, string name)
     {
         if (fmt.Length < MinFmtBytes)
         {
@@ -274,7 +275,7 @@ public static class WavReader
         return (format, channels, (int)rate);
     }
 
-    private static bool IsChunkId(ReadOnlySpan<byte> id)
+    internal static bool IsChunkId(ReadOnlySpan<byte> id)
     {
         foreach (byte b in id)
         {
@@ -287,7 +288,7 @@ public static class WavReader
         return true;
     }
 
-    private static string Printable(ReadOnlySpan<byte> bytes)
+    internal static string Printable(ReadOnlySpan<byte> bytes)
     {
         var sb = new StringBuilder(bytes.Length * 4);
         foreach (byte b in bytes)
@@ -305,7 +306,7 @@ public static class WavReader
         return sb.ToString();
     }
 
-    private static string FormatBytes(long bytes) => bytes switch
+    internal static string FormatBytes(long bytes) => bytes switch
     {
         >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.#} GB ({bytes} bytes)"),
         >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MB ({bytes} bytes)"),
@@ -313,7 +314,7 @@ public static class WavReader
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
     };
 
-    private static InvalidAudioException Invalid(string name, string problem) => new($"WAV '{name}': {problem}.");
+    internal static InvalidAudioException Invalid(string name, string problem) => new($"WAV '{name}': {problem}.");
 
     private static InvalidAudioException Invalid(string name, string problem, Exception inner) => new($"WAV '{name}': {problem}.", inner);
 }
