@@ -58,8 +58,12 @@ def main():
         mono = array.array("f", (sum(interleaved[i:i + channels]) / channels for i in range(0, len(interleaved), channels)))
         with open(os.path.join(out, f"{name}.ref.f32"), "wb") as f:
             mono.tofile(f)
+        # Ogg's last granule position and a LAME tag's delay/padding declare the encoder's input length; ffmpeg's
+        # native Vorbis decoder keeps the last block whole, and bare MP3 frames declare nothing (whole frames decode).
+        gapless = ext == "ogg" or "-write_xing" not in encoder
         manifest["cases"].append({"name": name, "file": f"{name}.{ext}", "format": "OggVorbis" if ext == "ogg" else "Mp3",
-                                  "sampleRate": rate, "channels": channels, "referenceFrames": len(mono),
+                                  "sampleRate": rate, "channels": channels, "inputFrames": round(rate * seconds),
+                                  "referenceFrames": len(mono), "declaresLength": gapless,
                                   "bytes": os.path.getsize(path)})
         print(f"{name}.{ext}: {os.path.getsize(path)} bytes, reference {len(mono)} frames")
     with open(os.path.join(out, "manifest.json"), "w") as f:

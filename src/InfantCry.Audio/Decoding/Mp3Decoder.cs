@@ -23,8 +23,17 @@ internal sealed class Mp3Decoder : InterleavedFloatDecoder
 
     public Mp3Decoder(SourceStream source, string name, ReadOnlySpan<byte> head)
     {
+        // The ID3v2 tag is skipped here: NLayer would buffer as many bytes as a (possibly damaged) tag declares.
+        long tag = Id3v2Length(head);
+        long skipped = source.Skip(tag);
+        if (skipped < tag)
+        {
+            throw AudioReader.Invalid(AudioContainerFormat.Mp3, name, $"the ID3 tag declares {tag} bytes but the stream ends after {skipped}");
+        }
+
         source.ForwardOnly = true;
-        source.CaptureFrom(Id3v2Length(head), FirstFrameBytes);
+        source.RestartPositions();
+        source.CaptureFrom(0, FirstFrameBytes);
         _file = new MpegFile(source);
 
         // Read once: NLayer reads these from its first retained frame, which forward-only decoding releases.

@@ -50,6 +50,38 @@ internal sealed class SourceStream : Stream
         _captured = 0;
     }
 
+    /// <summary>Skips up to <paramref name="count"/> bytes; returns how many there were.</summary>
+    public long Skip(long count)
+    {
+        if (CanSeek)
+        {
+            long skip = Math.Min(count, Length - Position);
+            Seek(skip, SeekOrigin.Current);
+            return skip;
+        }
+
+        Span<byte> scratch = stackalloc byte[512];
+        long left = count;
+        int read;
+        while (left > 0 && (read = Read(scratch[..(int)Math.Min(left, scratch.Length)])) > 0)
+        {
+            left -= read;
+        }
+
+        return count - left;
+    }
+
+    /// <summary>For a forward-only view: the current position becomes position 0 (the decoder's data starts here).</summary>
+    public void RestartPositions()
+    {
+        if (CanSeek)
+        {
+            throw new InvalidOperationException("Only a forward-only view can restart its positions.");
+        }
+
+        _position = 0;
+    }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => _canSeek && !ForwardOnly;

@@ -218,23 +218,10 @@ internal sealed class WavDecoder : FrameDecoder
 
     private void Skip(ReadOnlySpan<byte> id, long size, long position)
     {
-        if (_source.CanSeek)
+        long skipped = _source.Skip(size);
+        if (skipped < size)
         {
-            _source.Seek(size, SeekOrigin.Current);
-            return;
-        }
-
-        Span<byte> scratch = stackalloc byte[512];
-        long left = size;
-        while (left > 0)
-        {
-            int read = _source.Read(scratch[..(int)Math.Min(left, scratch.Length)]);
-            if (read == 0)
-            {
-                throw WavReader.Invalid(_name, $"chunk '{WavReader.Printable(id)}' at offset {position} declares {WavReader.FormatBytes(size)} but the stream ends {WavReader.FormatBytes(left)} early (truncated file)");
-            }
-
-            left -= read;
+            throw WavReader.Invalid(_name, $"chunk '{WavReader.Printable(id)}' at offset {position} declares {WavReader.FormatBytes(size)} but the stream ends {WavReader.FormatBytes(size - skipped)} early (truncated file)");
         }
     }
 }

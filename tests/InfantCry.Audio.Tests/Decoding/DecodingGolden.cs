@@ -24,7 +24,10 @@ public static class DecodingGolden
                 c.GetProperty("file").GetString()!,
                 Enum.Parse<AudioContainerFormat>(c.GetProperty("format").GetString()!),
                 c.GetProperty("sampleRate").GetInt32(),
-                c.GetProperty("channels").GetInt32());
+                c.GetProperty("channels").GetInt32(),
+                c.GetProperty("inputFrames").GetInt32(),
+                c.GetProperty("referenceFrames").GetInt32(),
+                c.GetProperty("declaresLength").GetBoolean());
             yield return new TestCaseData(golden).SetName($"{{m}}({golden.Name})");
         }
     }
@@ -40,8 +43,14 @@ public static class DecodingGolden
     }
 
     /// <summary>One golden case.</summary>
-    public sealed record Case(string Name, string File, AudioContainerFormat Format, int SampleRate, int Channels)
+    /// <param name="InputFrames">Frames the encoder was given.</param>
+    /// <param name="ReferenceFrames">Frames ffmpeg decoded.</param>
+    /// <param name="DeclaresLength">The file declares the encoder's input length (Ogg granule position, LAME tag).</param>
+    public sealed record Case(string Name, string File, AudioContainerFormat Format, int SampleRate, int Channels, int InputFrames, int ReferenceFrames, bool DeclaresLength)
     {
+        /// <summary>The decoded length: the declared input length, else whole frames as ffmpeg decodes them.</summary>
+        public int ExpectedFrames => DeclaresLength ? InputFrames : ReferenceFrames;
+
         public string Path => System.IO.Path.Combine(Folder, File);
 
         public override string ToString() => Name;
