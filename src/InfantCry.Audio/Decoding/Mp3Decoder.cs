@@ -6,8 +6,9 @@ namespace InfantCry.Audio.Decoding;
 /// <summary>
 /// MPEG audio through NLayer, always as a forward-only stream: on a seekable stream NLayer indexes every frame of the
 /// file up front (memory grows with the file), forward-only it keeps only the frames it is decoding. When the first
-/// frame carries a LAME tag (LAME, ffmpeg), the encoder delay plus the decoder's 529-sample delay are dropped at the start
-/// and the padding at the end, as ffmpeg and other gapless decoders do, so the output lines up with the encoder's input.
+/// frame carries a LAME tag (LAME, ffmpeg) with the frame count, the encoder delay plus the decoder's 529-sample delay
+/// are dropped at the start and the padding at the end, as ffmpeg and other gapless decoders do, so the output lines up
+/// with the encoder's input (where NLayer 3.0.1 trims a tag itself, it drops all of the padding: 529 frames fewer at the end).
 /// </summary>
 internal sealed class Mp3Decoder : InterleavedFloatDecoder
 {
@@ -42,14 +43,23 @@ internal sealed class Mp3Decoder : InterleavedFloatDecoder
         AudioReader.CheckShape(AudioContainerFormat.Mp3, name, SampleRate, Channels);
         long bytes = _file.Length;   // from a Xing/VBRI header when there is one, else -1
         FrameCount = bytes > 0 ? bytes / (sizeof(float) * Channels) : null;
-        if (ReadGapless(source.Captured) is (long frames, int delay, int padding))
+        if (ReadGapless(source.Captured) is (long frames, int delay, int padding) && frames > 0)
         {
-            _skipSamples = (long)(delay + DecoderDelay) * Channels;
-            if (frames > 0)
+            long gapless = Math.Max(0, frames - delay - padding);
+            if (FrameCount == gapless && delay + padding > 0)
             {
-                FrameCount = Math.Max(0, frames - delay - padding);
-                _remainingSamples = FrameCount.Value * Channels;
+                // NLayer read this tag itself (it does for "LAME" tags, not for ffmpeg's): it drops the encoder delay and
+                // all of the padding. Only the decoder delay is left to drop; the padding's last 529 samples are lost.
+                _skipSamples = (long)DecoderDelay * Channels;
+                FrameCount = Math.Max(0, gapless - DecoderDelay);
             }
+            else
+            {
+                _skipSamples = (long)(delay + DecoderDelay) * Channels;
+                FrameCount = gapless;
+            }
+
+            _remainingSamples = FrameCount.Value * Channels;
         }
     }
 

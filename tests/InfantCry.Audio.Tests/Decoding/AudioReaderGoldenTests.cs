@@ -15,6 +15,9 @@ public class AudioReaderGoldenTests
     // How far the cross-correlation searches for a delay between the decoders (more than an MP3 encoder plus decoder delay, 1105).
     private const int MaxLag = 2000;
 
+    // The layer III synthesis delay, in samples.
+    private const int DecoderDelay = 529;
+
     [TestCaseSource(typeof(DecodingGolden), nameof(DecodingGolden.Cases))]
     public void Decodes_as_ffmpeg_does_with_no_delay(DecodingGolden.Case c)
     {
@@ -43,6 +46,24 @@ public class AudioReaderGoldenTests
         {
             Assert.That(reader.FrameCount, Is.Null, "bare MPEG frames declare no length");
         }
+    }
+
+    [Test]
+    public void A_LAME_tag_that_NLayer_trims_itself_is_not_trimmed_twice()
+    {
+        // ffmpeg writes its LAME tag as "Lavf lame", which NLayer 3.0.1 ignores; LAME's own "LAME3.100" it applies (the
+        // encoder delay and the whole padding). The same file with the tag's name changed must still line up with ffmpeg.
+        DecodingGolden.Case c = DecodingGolden.Cases().Select(t => (DecodingGolden.Case)t.Arguments[0]!).Single(t => t.Name == "chirp_stereo_44k");
+        byte[] bytes = DecodingGolden.Bytes(c.File);
+        "LAME"u8.CopyTo(bytes.AsSpan(bytes.AsSpan().IndexOf("Lavf lame"u8)));
+        float[] reference = DecodingGolden.Reference(c.Name);
+
+        using AudioReader reader = AudioReader.Open(new MemoryStream(bytes));
+        AudioClip clip = AudioReader.ReadAll(new MemoryStream(bytes));
+        Assert.That(clip.Samples, Has.Length.EqualTo(c.InputFrames - DecoderDelay), "the padding's last 529 frames are lost to NLayer's trimming");
+        Assert.That(reader.FrameCount, Is.EqualTo(clip.Samples.Length));
+        Assert.That(Align(clip.Samples, reference, MaxLag), Is.Zero);
+        Assert.That(clip.Samples, Is.EqualTo(reference[..clip.Samples.Length]).Within(Mp3Tolerance));
     }
 
     /// <summary>The lag (reference index minus ours) with the highest normalised cross-correlation.</summary>
