@@ -28,7 +28,7 @@ CASES = [
     ("chirp_stereo_44k", "mp3", 44100, 2, 0.25, ["-c:a", "libmp3lame", "-b:a", "96k"]),
     # MPEG-2 layer III (24 kHz, as several household recordings) as bare frames: no ID3 tag, no Xing header, so the
     # first bytes are a frame sync. (8 kHz MPEG-2.5 is not a golden case: NLayer 3.0.1 mis-decodes it, see the README.)
-    ("chirp_mono_24k", "mp3", 24000, 1, 0.5, ["-c:a", "libmp3lame", "-b:a", "32k", "-id3v2_version", "0", "-write_xing", "0"]),
+    ("chirp_mono_24k", "mp3", 24000, 1, 0.4, ["-c:a", "libmp3lame", "-b:a", "32k", "-id3v2_version", "0", "-write_xing", "0"]),
 ]
 
 # Left: rising chirp 200 -> 3000 Hz over 1 s; right: falling chirp from 2500 Hz, quieter. Both well inside every Nyquist.

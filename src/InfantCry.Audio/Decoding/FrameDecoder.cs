@@ -5,21 +5,22 @@ namespace InfantCry.Audio.Decoding;
 /// <summary>One format's decoder behind <see cref="AudioReader"/>: mono frames in chunks, end of stream as 0.</summary>
 internal abstract class FrameDecoder : IDisposable
 {
-    public abstract int SampleRate { get; }
+    public int SampleRate { get; protected set; }
 
-    public abstract int Channels { get; }
+    public int Channels { get; protected set; }
 
     /// <summary>The frame count the file declares, or null when it declares none.</summary>
-    public abstract long? FrameCount { get; }
+    public long? FrameCount { get; protected set; }
 
-    public abstract AudioSampleFormat SampleFormat { get; }
+    public AudioSampleFormat SampleFormat { get; protected set; } = AudioSampleFormat.Float32;
+
+    /// <summary>The decoder library's object this decoder owns and disposes, if any.</summary>
+    protected IDisposable? Owned { get; set; }
 
     /// <summary>Decodes up to <paramref name="mono"/>.Length frames; 0 only at the end of the stream.</summary>
     public abstract int Read(Span<float> mono);
 
-    public virtual void Dispose()
-    {
-    }
+    public void Dispose() => Owned?.Dispose();
 }
 
 /// <summary>A decoder that yields interleaved float samples, down-mixed here through one reusable buffer.</summary>
@@ -30,8 +31,6 @@ internal abstract class InterleavedFloatDecoder : FrameDecoder
 
     private float[] _interleaved = [];
     private int _carry;
-
-    public override AudioSampleFormat SampleFormat => AudioSampleFormat.Float32;
 
     public override int Read(Span<float> mono)
     {

@@ -36,6 +36,7 @@ internal sealed class Mp3Decoder : InterleavedFloatDecoder
         source.RestartPositions();
         source.CaptureFrom(0, FirstFrameBytes);
         _file = new MpegFile(source);
+        Owned = _file;
 
         // Read once: NLayer reads these from its first retained frame, which forward-only decoding releases.
         SampleRate = _file.SampleRate;
@@ -61,18 +62,6 @@ internal sealed class Mp3Decoder : InterleavedFloatDecoder
 
             _remainingSamples = FrameCount.Value * Channels;
         }
-    }
-
-    public override int SampleRate { get; }
-
-    public override int Channels { get; }
-
-    public override long? FrameCount { get; }
-
-    public override void Dispose()
-    {
-        _file.Dispose();
-        base.Dispose();
     }
 
     protected override int ReadInterleaved(Span<float> interleaved)

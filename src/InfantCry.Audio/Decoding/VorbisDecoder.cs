@@ -14,24 +14,13 @@ internal sealed class VorbisDecoder : InterleavedFloatDecoder
     public VorbisDecoder(SourceStream source, string name)
     {
         _reader = new VorbisReader(source, closeOnDispose: false) { ClipSamples = false };
+        Owned = _reader;
         Channels = _reader.Channels;
         SampleRate = _reader.SampleRate;
         AudioReader.CheckShape(AudioContainerFormat.OggVorbis, name, SampleRate, Channels);
 
         // TotalSamples is the last page's granule position, found by seeking; forward-only streams declare none.
         FrameCount = source.CanSeek && _reader.TotalSamples > 0 ? _reader.TotalSamples : null;
-    }
-
-    public override int SampleRate { get; }
-
-    public override int Channels { get; }
-
-    public override long? FrameCount { get; }
-
-    public override void Dispose()
-    {
-        _reader.Dispose();
-        base.Dispose();
     }
 
     protected override int ReadInterleaved(Span<float> interleaved)

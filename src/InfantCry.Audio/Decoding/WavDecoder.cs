@@ -158,14 +158,6 @@ internal sealed class WavDecoder : FrameDecoder
         FrameCount = dataBytes >= 0 ? dataBytes / _frameBytes : null;
     }
 
-    public override int SampleRate { get; }
-
-    public override int Channels { get; }
-
-    public override long? FrameCount { get; }
-
-    public override AudioSampleFormat SampleFormat { get; }
-
     public override int Read(Span<float> mono)
     {
         long frames = Math.Min(mono.Length, _bytes.Length / _frameBytes);

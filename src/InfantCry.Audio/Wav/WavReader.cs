@@ -16,6 +16,8 @@ namespace InfantCry.Audio.Wav;
 /// damaged file gives an <see cref="InvalidAudioException"/> naming the source and the problem, never an
 /// index, overflow or out-of-memory error. Memory use is the input's size plus the decoded samples.</para>
 /// <para>A trailing partial frame in the data chunk is ignored. Chunks after both fmt and data are not read.</para>
+/// <para>Reads the whole input into memory; to read a WAV of any length in chunks at flat memory (or Ogg Vorbis and MP3),
+/// use <see cref="Decoding.AudioReader"/>, which decodes WAV exactly as this class does.</para>
 /// <para>Stateless and thread-safe.</para>
 /// </remarks>
 public static class WavReader
