@@ -3,6 +3,7 @@ using System.Text.Json;
 using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Reasons;
 using InfantCry.Audio.Reasons;
+using InfantCry.Audio.Wav;
 using InfantCry.Evaluation;
 
 namespace InfantCry.Cli;
@@ -13,7 +14,7 @@ public static class ClassifyCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var paths = new Argument<string[]>("paths") { Description = "WAV files, or folders searched recursively for *.wav", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "Recordings (WAV, Ogg Vorbis, MP3; other formats through ffmpeg when it is on PATH), or folders searched recursively for them", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
         var models = new Option<string?>("--models") { Description = $"Models folder (default: ${ModelsFolder.Variable}, else artifacts/models above the executable, else ./models)" };
         var command = new Command("classify", "Tell whether each recording is a cry and, if so, how probable each reason is") { paths, json, models };
@@ -33,7 +34,8 @@ public static class ClassifyCommand
         {
             try
             {
-                results.Add((file, await classifier.ClassifyAsync(file, cancellationToken).ConfigureAwait(false), null));
+                AudioClip clip = await AudioInput.ReadAsync(file, cancellationToken).ConfigureAwait(false);
+                results.Add((file, await classifier.ClassifyAsync(clip.Samples, clip.SampleRate, cancellationToken).ConfigureAwait(false), null));
             }
             catch (Exception ex) when (ex is InvalidAudioException or IOException)
             {
@@ -60,7 +62,8 @@ public static class ClassifyCommand
         {
             if (Directory.Exists(input))
             {
-                files.AddRange(Directory.GetFiles(input, "*.wav", new EnumerationOptions { RecurseSubdirectories = true, MatchCasing = MatchCasing.CaseInsensitive }).Order(StringComparer.Ordinal));
+                files.AddRange(Directory.GetFiles(input, "*", new EnumerationOptions { RecurseSubdirectories = true })
+                    .Where(f => AudioInput.Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal));
             }
             else if (File.Exists(input))
             {
@@ -74,7 +77,7 @@ public static class ClassifyCommand
 
         if (files.Count == 0)
         {
-            throw new ArgumentException($"No .wav files in {string.Join(", ", inputs)}.");
+            throw new ArgumentException($"No .wav files (nor {string.Join(", ", AudioInput.Extensions.Skip(1))}) in {string.Join(", ", inputs)}.");
         }
 
         return files;

@@ -11,7 +11,7 @@ public static class DetectCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A WAV file (any rate)" };
+        var file = new Argument<string>("file") { Description = "A recording: WAV, Ogg Vorbis or MP3 (any rate); other formats (M4A/AAC, 3GP, CAF, Opus, FLAC, ...) through ffmpeg when it is on PATH" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a timeline" };
         var models = new Option<string?>("--models") { Description = $"Models folder (default: ${ModelsFolder.Variable}, else artifacts/models above the executable, else ./models)" };
         var hop = new Option<int>("--hop") { Description = "Milliseconds between windows (multiple of 10, 10-960)", DefaultValueFactory = _ => 480 };
@@ -35,7 +35,7 @@ public static class DetectCommand
             TrainedHeadThreshold = trained && threshold is { } t ? t : CryDetectorOptions.Default.TrainedHeadThreshold,
         };
         using CryDetector detector = CryDetector.Create(folder.Path, options);
-        AudioClip clip = await WavReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        AudioClip clip = await AudioInput.ReadAsync(path, cancellationToken).ConfigureAwait(false);
         CryDetectionResult result = await detector.DetectAsync(clip.Samples, clip.SampleRate, cancellationToken).ConfigureAwait(false);
         if (json)
         {

@@ -2,6 +2,7 @@ using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Inference;
 using InfantCry.Abstractions.Models;
 using InfantCry.Abstractions.Reasons;
+using InfantCry.Audio.Decoding;
 using InfantCry.Audio.Detection;
 using InfantCry.Audio.Wav;
 using InfantCry.Audio.Yamnet;
@@ -150,58 +151,63 @@ public sealed class CryReasonClassifier : ICryReasonClassifier, IDisposable
         return Task.Run(() => Classify(samples.Span, sampleRate, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Classifies a WAV file (any rate, channels averaged to mono).</summary>
+    /// <summary>
+    /// Classifies a WAV, Ogg Vorbis or MP3 file (any rate, channels averaged to mono; the format is recognised from the
+    /// content, see <see cref="AudioReader"/>).
+    /// </summary>
     /// <param name="path">Path of the file.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The result.</returns>
-    /// <exception cref="InvalidAudioException">The file is not a WAV file InfantCry can decode.</exception>
+    /// <exception cref="InvalidAudioException">The file is not in a format InfantCry decodes, or is damaged; the message says which.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="InferenceException">The runtime failed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public CryReasonResult Classify(string path, CancellationToken cancellationToken = default)
     {
-        AudioClip clip = WavReader.Read(path);
+        AudioClip clip = AudioReader.ReadAll(path);
         return Classify(clip.Samples, clip.SampleRate, cancellationToken);
     }
 
-    /// <summary>Classifies a WAV file without blocking the caller.</summary>
+    /// <summary>Classifies a WAV, Ogg Vorbis or MP3 file without blocking the caller.</summary>
     /// <param name="path">Path of the file.</param>
     /// <param name="cancellationToken">Cancels reading and inference.</param>
     /// <returns>The result.</returns>
-    /// <exception cref="InvalidAudioException">The file is not a WAV file InfantCry can decode.</exception>
+    /// <exception cref="InvalidAudioException">The file is not in a format InfantCry decodes, or is damaged; the message says which.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="InferenceException">The runtime failed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async Task<CryReasonResult> ClassifyAsync(string path, CancellationToken cancellationToken = default)
     {
-        AudioClip clip = await WavReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        AudioClip clip = await AudioReader.ReadAllAsync(path, cancellationToken).ConfigureAwait(false);
         return await ClassifyAsync(clip.Samples, clip.SampleRate, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Classifies a WAV stream from its current position.</summary>
-    /// <param name="wav">A readable stream holding a WAV file; not disposed.</param>
+    /// <summary>Classifies a WAV, Ogg Vorbis or MP3 stream from its current position (it need not be seekable).</summary>
+    /// <param name="audio">A readable stream holding a WAV, Ogg Vorbis or MP3 file; not disposed.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The result.</returns>
-    /// <exception cref="InvalidAudioException">The bytes are not a WAV file InfantCry can decode.</exception>
+    /// <exception cref="InvalidAudioException">The bytes are not in a format InfantCry decodes, or are damaged; the message says which.</exception>
+    /// <exception cref="IOException">The stream failed.</exception>
     /// <exception cref="InferenceException">The runtime failed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public CryReasonResult Classify(Stream wav, CancellationToken cancellationToken = default)
+    public CryReasonResult Classify(Stream audio, CancellationToken cancellationToken = default)
     {
-        AudioClip clip = WavReader.Read(wav);
+        AudioClip clip = AudioReader.ReadAll(audio);
         return Classify(clip.Samples, clip.SampleRate, cancellationToken);
     }
 
-    /// <summary>Classifies a WAV stream without blocking the caller (the stream is read on the thread pool).</summary>
-    /// <param name="wav">A readable stream holding a WAV file; not disposed.</param>
+    /// <summary>Classifies a WAV, Ogg Vorbis or MP3 stream without blocking the caller (the stream is read on the thread pool).</summary>
+    /// <param name="audio">A readable stream holding a WAV, Ogg Vorbis or MP3 file; not disposed.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The result.</returns>
-    /// <exception cref="InvalidAudioException">The bytes are not a WAV file InfantCry can decode.</exception>
+    /// <exception cref="InvalidAudioException">The bytes are not in a format InfantCry decodes, or are damaged; the message says which.</exception>
+    /// <exception cref="IOException">The stream failed.</exception>
     /// <exception cref="InferenceException">The runtime failed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public Task<CryReasonResult> ClassifyAsync(Stream wav, CancellationToken cancellationToken = default)
+    public Task<CryReasonResult> ClassifyAsync(Stream audio, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(wav);
-        return Task.Run(() => Classify(wav, cancellationToken), cancellationToken);
+        ArgumentNullException.ThrowIfNull(audio);
+        return Task.Run(() => Classify(audio, cancellationToken), cancellationToken);
     }
 
     /// <summary>Classifies from YAMNet output already computed (YAMNet's own 0.48 s patches).</summary>

@@ -16,6 +16,8 @@ namespace InfantCry.Audio.Wav;
 /// damaged file gives an <see cref="InvalidAudioException"/> naming the source and the problem, never an
 /// index, overflow or out-of-memory error. Memory use is the input's size plus the decoded samples.</para>
 /// <para>A trailing partial frame in the data chunk is ignored. Chunks after both fmt and data are not read.</para>
+/// <para>Reads the whole input into memory; to read a WAV of any length in chunks at flat memory (or Ogg Vorbis and MP3),
+/// use <see cref="Decoding.AudioReader"/>, which decodes WAV exactly as this class does.</para>
 /// <para>Stateless and thread-safe.</para>
 /// </remarks>
 public static class WavReader
@@ -203,7 +205,8 @@ public static class WavReader
         return new AudioClip(mono, sampleRate, channels, format, sourceName);
     }
 
-    private static (AudioSampleFormat Format, int Channels, int SampleRate) ParseFormat(ReadOnlySpan<byte> fmt, string name)
+    /// <summary>Parses a fmt chunk body; shared with the streaming decoder.</summary>
+    internal static (AudioSampleFormat Format, int Channels, int SampleRate) ParseFormat(ReadOnlySpan<byte> fmt, string name)
     {
         if (fmt.Length < MinFmtBytes)
         {
@@ -274,7 +277,7 @@ public static class WavReader
         return (format, channels, (int)rate);
     }
 
-    private static bool IsChunkId(ReadOnlySpan<byte> id)
+    internal static bool IsChunkId(ReadOnlySpan<byte> id)
     {
         foreach (byte b in id)
         {
@@ -287,7 +290,7 @@ public static class WavReader
         return true;
     }
 
-    private static string Printable(ReadOnlySpan<byte> bytes)
+    internal static string Printable(ReadOnlySpan<byte> bytes)
     {
         var sb = new StringBuilder(bytes.Length * 4);
         foreach (byte b in bytes)
@@ -305,7 +308,7 @@ public static class WavReader
         return sb.ToString();
     }
 
-    private static string FormatBytes(long bytes) => bytes switch
+    internal static string FormatBytes(long bytes) => bytes switch
     {
         >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.#} GB ({bytes} bytes)"),
         >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MB ({bytes} bytes)"),
@@ -313,7 +316,7 @@ public static class WavReader
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
     };
 
-    private static InvalidAudioException Invalid(string name, string problem) => new($"WAV '{name}': {problem}.");
+    internal static InvalidAudioException Invalid(string name, string problem) => new($"WAV '{name}': {problem}.");
 
     private static InvalidAudioException Invalid(string name, string problem, Exception inner) => new($"WAV '{name}': {problem}.", inner);
 }
