@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
+using InfantCry.Audio.Decoding;
 
 namespace InfantCry.Cli.Monitor;
 
@@ -28,9 +29,52 @@ internal abstract class PcmSource : IDisposable
 
     public abstract void Dispose();
 
-    /// <summary>Opens a source: <c>-</c> is raw PCM on standard input, anything else goes through ffmpeg.</summary>
-    public static PcmSource Open(string source, string pcmFormat, int rate, int channels, bool realtime) =>
-        source == "-" ? new StdinPcmSource(pcmFormat, rate, channels) : FfmpegPcmSource.Start(source, realtime);
+    /// <summary>
+    /// Opens a source: <c>-</c> is raw PCM on standard input; a WAV, Ogg Vorbis or MP3 file is read in chunks by the
+    /// SDK's <see cref="AudioReader"/> (unless it must be paced in real time); anything else goes through ffmpeg.
+    /// </summary>
+    public static PcmSource Open(string source, string pcmFormat, int rate, int channels, bool realtime)
+    {
+        if (source == "-")
+        {
+            return new StdinPcmSource(pcmFormat, rate, channels);
+        }
+
+        if (!realtime && File.Exists(source) && ReaderPcmSource.CanRead(source))
+        {
+            return new ReaderPcmSource(source);
+        }
+
+        return FfmpegPcmSource.Start(source, realtime);
+    }
+}
+
+/// <summary>A WAV, Ogg Vorbis or MP3 file read chunk by chunk with the SDK's reader (flat memory at any length).</summary>
+internal sealed class ReaderPcmSource(string path) : PcmSource
+{
+    private readonly AudioReader _reader = AudioReader.Open(path);
+
+    public override int SampleRate => _reader.SampleRate;
+
+    public override string Name => path;
+
+    public override bool IsLive => false;
+
+    public static bool CanRead(string path)
+    {
+        Span<byte> head = stackalloc byte[AudioReader.DetectionHeaderBytes];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        int n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return AudioReader.DetectFormat(head[..n]) is not null;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<float> destination, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_reader.Read(destination.Span));
+    }
+
+    public override void Dispose() => _reader.Dispose();
 }
 
 /// <summary>Raw little-endian PCM on standard input (s16le or f32le, interleaved channels), down-mixed to mono.</summary>
