@@ -29,6 +29,8 @@ public class AudioCommandTests
         return Directory.GetFiles(dir, "*.wav").Order(StringComparer.Ordinal).First();
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Classify_json_gives_what_the_library_gives_for_each_file()
     {
@@ -58,6 +60,8 @@ public class AudioCommandTests
         Assert.That(reliability.GetProperty("summary").GetString(), Is.EqualTo(library.Reliability.Summary));
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Classify_prints_a_table_row_per_file_of_a_folder_and_the_reliability()
     {
@@ -76,6 +80,7 @@ public class AudioCommandTests
         Assert.That(lines[^1], Is.EqualTo($"Reliability: {library.Reliability.Summary}"));
     }
 
+    [Category("Models")]
     [Test]
     public void Classify_says_silence_is_not_a_cry_and_gives_no_reason()
     {
@@ -93,6 +98,8 @@ public class AudioCommandTests
         Assert.That(CliRunner.Run("classify", silence, "--models", Models).Stdout, Does.Contain("(not a cry)"));
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Classify_reports_a_corrupt_file_keeps_the_others_and_exits_1()
     {
@@ -110,6 +117,8 @@ public class AudioCommandTests
         Assert.That(entries[1].GetProperty("error").GetString(), Is.Not.Empty);
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [TestCase("missing", "is neither a file nor a folder")]
     [TestCase("empty", "No .wav files")]
     [TestCase("nomodels", "No models folder found. Looked at:")]
@@ -130,6 +139,8 @@ public class AudioCommandTests
         Assert.That(run.Stdout, Is.Empty);
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Detect_json_has_a_window_every_hop_and_a_verdict_that_follows_the_windows()
     {
@@ -147,6 +158,7 @@ public class AudioCommandTests
         Assert.That(root.GetProperty("isCry").GetBoolean(), Is.EqualTo(root.GetProperty("score").GetDouble() >= threshold));
     }
 
+    [Category("Models")]
     [Test]
     public void Info_lists_the_runtime_and_the_models_and_fails_on_a_missing_folder()
     {
@@ -159,6 +171,8 @@ public class AudioCommandTests
         Assert.That(missing.Stdout, Does.Contain("MISSING"));
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [TestCase("paper")]
     [TestCase("grouped")]
     public void Evaluate_recomputes_the_python_figures_and_writes_metrics_json(string protocol)
@@ -178,6 +192,8 @@ public class AudioCommandTests
         Assert.That(protocol == "paper" ? folds == 1 : folds % 5 == 0 && folds > 0, Is.True, $"{folds} folds");
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Evaluate_rejects_an_unknown_protocol_and_a_missing_data_folder()
     {

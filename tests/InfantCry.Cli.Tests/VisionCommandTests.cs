@@ -21,6 +21,8 @@ public class VisionCommandTests
         }
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Faces_writes_one_csv_row_and_one_crop_per_face_and_an_overlay()
     {
@@ -38,6 +40,7 @@ public class VisionCommandTests
         Assert.That(run.Stdout, Does.Contain("1 frame(s), 6 face(s)"));
     }
 
+    [Category("Models")]
     [Test]
     public void Faces_rejects_a_missing_input()
     {
@@ -49,6 +52,7 @@ public class VisionCommandTests
         Assert.That(run.Stderr, Does.Contain($"infantcry: input '{missing}' does not exist."));
     }
 
+    [Category("Models")]
     [TestCase(false)]
     [TestCase(true)]
     public void Pain_writes_an_annotated_video_and_one_result_per_frame(bool json)

@@ -9,6 +9,8 @@ namespace InfantCry.Audio.Tests.Decoding;
 /// Every recording under ../shared/data/realworld (WAV, Ogg Vorbis, MP3; 8-48 kHz; mono and stereo, as published)
 /// decodes, at its declared rate, to finite samples whose duration agrees with ffprobe's.
 /// </summary>
+[Category("MachineTools")]
+[Category("SharedAssets")]
 [Category("SharedAssets")]
 public class RealworldCorpusTests
 {

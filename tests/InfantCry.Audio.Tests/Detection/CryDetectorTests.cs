@@ -82,6 +82,8 @@ public class CryDetectorTests
         Assert.That(result.Windows.All(w => w.Duration == TimeSpan.FromSeconds(0.96)), Is.True);
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [TestCase(8000, 480, 1)]
     [TestCase(8000, 250, 7)]
     [TestCase(44100, 480, 3)]
@@ -109,6 +111,7 @@ public class CryDetectorTests
         Assert.That(streamed.Select(d => d.IsCry), Is.EqualTo(whole.Windows.Select(d => d.IsCry)));
     }
 
+    [Category("Models")]
     [Test]
     public async Task A_channel_fed_like_a_microphone_streams_windows_and_stops_on_cancellation()
     {
@@ -145,6 +148,8 @@ public class CryDetectorTests
         await Task.WhenAny(producer, Task.Delay(TimeSpan.FromSeconds(30)));
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Detecting_from_precomputed_yamnet_output_equals_detecting_from_samples()
     {
@@ -159,6 +164,8 @@ public class CryDetectorTests
         Assert.That(fromYamnet.Duration, Is.EqualTo(fromSamples.Duration));
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Zero_shot_detects_most_donateacry_cries_and_no_synthetic_non_cry()
     {
@@ -185,6 +192,8 @@ public class CryDetectorTests
         }
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void The_trained_head_from_the_setup_separates_corpus_cries_from_synthetic_non_cries()
     {

@@ -50,6 +50,8 @@ public class EvaluationTests
         Assert.That(ClassificationMetrics.BinaryRocAuc([true, true], [0.1, 0.2]), Is.NaN);
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Csharp_recomputes_the_python_paper_protocol_figures_from_the_fold_heads()
     {

@@ -128,23 +128,24 @@ public class CryReasonClassifierTests
         Assert.That(() => CryReasonClassifier.Create(new QuietYamnetSession(), four, s_reliability), Throws.TypeOf<InvalidModelException>().With.Message.Contains("[N, 5]"));
     }
 
+    [Category("Models")]
     [Test]
-    public void Create_from_a_folder_names_the_missing_file_and_the_setup_step()
+    public void Create_from_a_folder_names_the_missing_file_and_the_package_that_carries_it()
     {
         string dir = Directory.CreateTempSubdirectory("infantcry-models-").FullName;
         try
         {
             Assert.That(() => CryReasonClassifier.Create(Path.Combine(dir, "nope")), Throws.TypeOf<InvalidModelException>().With.Message.Contains("does not exist"));
-            Assert.That(() => CryReasonClassifier.Create(dir), Throws.TypeOf<InvalidModelException>().With.Message.Contains("cryreason_head.onnx").And.Message.Contains("50-cryreason.sh"));
+            Assert.That(() => CryReasonClassifier.Create(dir), Throws.TypeOf<InvalidModelException>().With.Message.Contains("cryreason_head.onnx").And.Message.Contains("InfantCry.Models.CryReason"));
             File.WriteAllText(Path.Combine(dir, "cryreason_head.onnx"), "x");
-            Assert.That(() => CryReasonClassifier.Create(dir), Throws.TypeOf<InvalidModelException>().With.Message.Contains("yamnet_class_map.csv").And.Message.Contains("20-yamnet.sh"));
+            Assert.That(() => CryReasonClassifier.Create(dir), Throws.TypeOf<InvalidModelException>().With.Message.Contains("yamnet_class_map.csv").And.Message.Contains("InfantCry.Models.Yamnet"));
             File.Copy(Artifacts.Require(YamnetClassMap.FileName, "20-yamnet.sh"), Path.Combine(dir, YamnetClassMap.FileName));
-            Assert.That(() => CryReasonClassifier.Create(dir), Throws.TypeOf<InvalidModelException>().With.Message.Contains("cryreason_reliability.json").And.Message.Contains("50-cryreason.sh"));
+            Assert.That(() => CryReasonClassifier.Create(dir), Throws.TypeOf<InvalidModelException>().With.Message.Contains("cryreason_reliability.json").And.Message.Contains("InfantCry.Models.CryReason"));
             File.WriteAllText(Path.Combine(dir, "cryreason_reliability.json"), """{"Protocol":"p","MacroF1":0.1,"MacroRocAuc":0.5,"BaselineMacroF1":0.2,"PermutationPValue":null,"BetterThanChance":false,"Summary":"s"}""");
-            Assert.That(() => CryReasonClassifier.Create(dir), Throws.TypeOf<InvalidModelException>().With.Message.Contains("yamnet.onnx").And.Message.Contains("20-yamnet.sh"));
+            Assert.That(() => CryReasonClassifier.Create(dir), Throws.TypeOf<InvalidModelException>().With.Message.Contains("yamnet.onnx").And.Message.Contains("InfantCry.Models.Yamnet"));
             File.Copy(Artifacts.Require(YamnetEmbedder.ModelFileName, "20-yamnet.sh"), Path.Combine(dir, YamnetEmbedder.ModelFileName));
             var trained = new CryReasonClassifierOptions { Detector = new CryDetectorOptions { Mode = CryDetectorMode.TrainedHead } };
-            Assert.That(() => CryReasonClassifier.Create(dir, trained), Throws.TypeOf<InvalidModelException>().With.Message.Contains(CryDetector.TrainedHeadFileName).And.Message.Contains("ZeroShot"));
+            Assert.That(() => CryReasonClassifier.Create(dir, trained), Throws.TypeOf<InvalidModelException>().With.Message.Contains(CryDetector.TrainedHeadFileName).And.Message.Contains("ZeroShot").And.Message.Contains("InfantCry.Models.CryDetector"));
             Assert.That(() => CryReasonClassifier.Create(dir), Throws.InstanceOf<InferenceException>(), "the head file is not an ONNX model");
         }
         finally

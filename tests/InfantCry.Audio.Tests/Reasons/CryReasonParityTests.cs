@@ -21,6 +21,8 @@ public class CryReasonParityTests
         return CryReasonClassifier.Create(Artifacts.ModelsDirectory, new CryReasonClassifierOptions { AlwaysEstimateReasons = true });
     });
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Csharp_and_python_probabilities_agree_on_the_parity_clips()
     {
@@ -44,6 +46,7 @@ public class CryReasonParityTests
         TestContext.Out.WriteLine($"C# vs Python on {clips.Length} clips: max |probability difference| {worst:E2}");
     }
 
+    [Category("Models")]
     [Test]
     public void The_default_models_load_from_the_folder_with_their_reliability_statement()
     {
@@ -56,6 +59,7 @@ public class CryReasonParityTests
         Assert.That(classifier.ClassMap, Is.Not.Null);
     }
 
+    [Category("Models")]
     [Test]
     public void Digital_silence_is_not_a_cry_with_the_real_models()
     {

@@ -52,6 +52,8 @@ public class DonateacryCorpusTests
         }
     }
 
+    [Category("MachineTools")]
+    [Category("SharedAssets")]
     [Test]
     public void Clips_match_sox_decoding_exactly()
     {

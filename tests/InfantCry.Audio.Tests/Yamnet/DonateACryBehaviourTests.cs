@@ -8,6 +8,8 @@ namespace InfantCry.Audio.Tests.Yamnet;
 /// The whole C# pipeline (WAV, 8 -> 16 kHz, frontend, YAMNet on ONNX Runtime) over all 457 donateacry clips against the
 /// figures an independent run of Google's TF Lite YAMNet gave (issue 4): clip scores are the mean over patches.
 /// </summary>
+[Category("Models")]
+[Category("SharedAssets")]
 public class DonateACryBehaviourTests
 {
     /// <summary>
