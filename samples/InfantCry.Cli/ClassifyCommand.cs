@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Spectre.Console;
 using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Reasons;
 using InfantCry.Audio.Reasons;
@@ -29,19 +30,26 @@ public static class ClassifyCommand
         ModelsFolder folder = ModelsFolder.Resolve(modelsOption);
         folder.EnsureExists();
         using CryReasonClassifier classifier = CryReasonClassifier.Create(folder.Path);
-        var results = new List<(string File, CryReasonResult? Result, string? Error)>();
-        foreach (string file in files)
+        List<(string File, CryReasonResult? Result, string? Error)> results = await Ui.WithProgressAsync($"classifying {files.Count} files", files.Count, async step =>
         {
-            try
+            var done = new List<(string File, CryReasonResult? Result, string? Error)>(files.Count);
+            foreach (string file in files)
             {
-                AudioClip clip = await AudioInput.ReadAsync(file, cancellationToken).ConfigureAwait(false);
-                results.Add((file, await classifier.ClassifyAsync(clip.Samples, clip.SampleRate, cancellationToken).ConfigureAwait(false), null));
+                try
+                {
+                    AudioClip clip = await AudioInput.ReadAsync(file, cancellationToken).ConfigureAwait(false);
+                    done.Add((file, await classifier.ClassifyAsync(clip.Samples, clip.SampleRate, cancellationToken).ConfigureAwait(false), null));
+                }
+                catch (Exception ex) when (ex is InvalidAudioException or IOException)
+                {
+                    done.Add((file, null, ex.Message));
+                }
+
+                step();
             }
-            catch (Exception ex) when (ex is InvalidAudioException or IOException)
-            {
-                results.Add((file, null, ex.Message));
-            }
-        }
+
+            return done;
+        }).ConfigureAwait(false);
 
         if (json)
         {
@@ -86,24 +94,29 @@ public static class ClassifyCommand
     private static void WriteTable(List<(string File, CryReasonResult? Result, string? Error)> results, ModelReliability reliability)
     {
         string[] labels = [.. CryReasonFoldManifest.Labels];
-        Console.WriteLine($"{"file",-48} {"cry",-4} {"score",6}  {"reason",-11} {string.Join(" ", labels.Select(l => $"{l,10}"))}");
+        Table table = Ui.Table(["file", "cry", "score", "reason", .. labels]);
+        foreach (int c in Enumerable.Range(4, labels.Length).Prepend(2))   // the score and the probabilities
+        {
+            table.Columns[c].RightAligned();
+        }
+
         foreach ((string file, CryReasonResult? r, string? error) in results)
         {
-            string name = Path.GetFileName(file);
-            name = name.Length > 48 ? string.Concat(name.AsSpan(0, 45), "...") : name;
+            string name = Markup.Escape(Path.GetFileName(file));
             if (r is null)
             {
-                Console.WriteLine($"{name,-48} error: {error}");
+                table.AddRow([name, "error", Markup.Escape(error ?? string.Empty), .. labels.Select(_ => string.Empty), string.Empty]);
                 continue;
             }
 
-            string probabilities = r.IsCry ? string.Join(" ", r.Probabilities.Select(p => $"{CliOutput.F(p),10}")) : string.Join(" ", labels.Select(_ => $"{"-",10}"));
             string reason = r.TopReason is { } t ? CliOutput.Label(t) : "(not a cry)";
-            Console.WriteLine($"{name,-48} {(r.IsCry ? "yes" : "no"),-4} {CliOutput.F(r.CryScore),6}  {reason,-11} {probabilities}");
+            IEnumerable<string> probabilities = r.IsCry ? r.Probabilities.Select(p => CliOutput.F(p)) : labels.Select(_ => "-");
+            table.AddRow([name, r.IsCry ? "yes" : "no", CliOutput.F(r.CryScore), Markup.Escape(reason), .. probabilities]);
         }
 
-        Console.WriteLine();
-        Console.WriteLine($"Reliability: {reliability.Summary}");
+        Ui.Out.Write(table);
+        Ui.Out.WriteLine();
+        Ui.Out.WriteLine($"Reliability: {reliability.Summary}");
     }
 
     private static void WriteJson(List<(string File, CryReasonResult? Result, string? Error)> results, ModelReliability reliability)

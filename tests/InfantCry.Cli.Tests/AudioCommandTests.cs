@@ -68,14 +68,18 @@ public class AudioCommandTests
         string dir = CliRunner.TempDir();
         File.Copy(Clip("tired"), Path.Combine(dir, "b.wav"));
         File.Copy(Clip("discomfort"), Path.Combine(dir, "sub-a.WAV"));
+        string longName = "c-" + new string('x', 90) + ".wav";   // longer than any terminal column: shown whole
+        File.Copy(Clip("hungry"), Path.Combine(dir, longName));
 
         CliRun run = CliRunner.Run("classify", dir, "--models", Models);
 
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
         string[] lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines[0], Does.StartWith("file").And.Contains("hungry").And.Contains("burping"));
-        Assert.That(lines[1], Does.StartWith("b.wav"));
-        Assert.That(lines[2], Does.StartWith("sub-a.WAV"));
+        Assert.That(lines[1], Does.StartWith("b.wav "));
+        Assert.That(lines[2], Does.StartWith(longName + " "));
+        Assert.That(lines[3], Does.StartWith("sub-a.WAV "));
+        Assert.That(lines, Has.Length.EqualTo(5), "one line per file, none wrapped: " + run.Stdout);
         using CryReasonClassifier library = CryReasonClassifier.Create(Models);
         Assert.That(lines[^1], Is.EqualTo($"Reliability: {library.Reliability.Summary}"));
     }
