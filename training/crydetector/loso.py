@@ -54,10 +54,10 @@ REFERENCE = "zero-shot@0.1"
 
 def run_config(name: str) -> dict:
     if name == "full":
-        return {"sources": Config.full(), "chain_variants": 1, "mixes_per_cry": 1, "snr_cries_donateacry": 40,
+        return {"sources": Config.full(), "chain_variants": 1, "mixes_per_cry": 1, "snr_cries_donateacry": 12, "snr_cries_esc50": 20,
                 "patches_per_item": 4, "iters": 100}
     if name == "small":
-        return {"sources": Config.small(), "chain_variants": 1, "mixes_per_cry": 1, "snr_cries_donateacry": 8,
+        return {"sources": Config.small(), "chain_variants": 1, "mixes_per_cry": 1, "snr_cries_donateacry": 4, "snr_cries_esc50": 8,
                 "patches_per_item": 4, "iters": 60}
     raise ValueError(name)
 
@@ -98,6 +98,9 @@ def build_items(sources, rc: dict) -> list:
                     continue
                 seen.add(c.group)
             cries.append(c)
+        if s.name != "donateacry":   # evenly spread over the source's clips
+            keep = np.unique(np.linspace(0, len(cries) - 1, min(len(cries), rc["snr_cries_esc50"])).round().astype(int))
+            cries = [cries[i] for i in keep]
         for i, c in enumerate(cries):
             half = "AB"[i % 2]
             rng = np.random.default_rng(stable_seed(f"emix|{c.key}"))
@@ -151,8 +154,8 @@ def choose_threshold(neg_scores_by_source: dict, target: float = TARGET_MACRO_FP
     sorted_by = [np.sort(v) for v in neg_scores_by_source.values() if len(v)]
     cands = np.unique(np.concatenate(sorted_by))
     cands = np.concatenate([[0.0], np.nextafter(cands, np.inf)])
-    macro = np.mean([1.0 - np.searchsorted(v, cands, side="left") / len(v) for v in sorted_by], axis=0)
-    ok = np.nonzero(macro <= target)[0]
+    macro = np.mean([(len(v) - np.searchsorted(v, cands, side="left")) / len(v) for v in sorted_by], axis=0)
+    ok = np.nonzero(macro <= target + 1e-12)[0]   # 1e-12: the mean of exact fractions must not miss the target by rounding
     return float(cands[ok[0]]) if ok.size else float(np.nextafter(cands[-1], np.inf))
 
 
