@@ -24,7 +24,9 @@ from . import chain
 from .features import yamnet_outputs
 from .loso import CRY_FAMILY, logit, sigmoid
 
-HEAD_NAME = "crydetector_head.onnx"
+HEAD_NAME = "crydetector_head.onnx"                  # head-embedding: "embeddings" [N,1024] -> "cry" [N]
+HEAD_SCORES_NAME = "crydetector_head_scores.onnx"    # head-embedding+scores: "embeddings", "scores" [N,521] -> "cry"
+HEAD_FILES = {"head-embedding": HEAD_NAME, "head-embedding+scores": HEAD_SCORES_NAME}
 JSON_NAME = "crydetector.json"
 SHORTCUT_RATES = (8000, 16000, 22050, 44100, 48000)
 SHORTCUT_GAINS_DB = (-20.0, 0.0, 20.0)
@@ -145,7 +147,7 @@ def reliability_statement(res: dict, cat_rates: dict, snr5: tuple) -> str:
     worst = max(((n, v) for n, v in ps.items() if v["label"] == 0 and v["category"] in HOUSEHOLD_SPEECH_MUSIC),
                 key=lambda kv: kv[1]["rate"])
     cats = ", ".join(f"{c} {_pct(v['flagged'], v['clips'])}" for c, v in sorted(cat_rates.items()))
-    return (f"Tested leave-one-source-out on real recordings it never trained on, this detector found infant cries "
+    return (f"Tested leave-one-source-out on sources it never trained on, this detector found infant cries "
             f"in {cries}. It called these non-cry clips a cry: {cats} (worst single source: {worst[0]}, "
             f"{_pct(worst[1]['flagged'], worst[1]['clips'])}). Cries mixed at 5 dB SNR into unseen backgrounds were "
             f"found in {_pct(*snr5)}. No real recordings of a baby's other sounds (babbling, laughing, cooing, "
@@ -158,10 +160,18 @@ def export(artifacts: Path, metrics: dict, shipped: dict, sources, net, log) -> 
     winner = metrics["winner"]
     heads = [k for k in metrics["ranking"] if k.startswith("head")]
     best_head = heads[0]
-    w, b = shipped[best_head]["w"], shipped[best_head]["b"]
-    with_scores = best_head == "head-embedding+scores"
-    export_head(w, b, with_scores, models / HEAD_NAME)
-    head_sha = hashlib.sha256((models / HEAD_NAME).read_bytes()).hexdigest()
+    head_info = {}
+    for kind, name in HEAD_FILES.items():
+        export_head(shipped[kind]["w"], shipped[kind]["b"], kind == "head-embedding+scores", models / name)
+        head_info[kind] = {
+            "file": name, "candidate": kind, "default": winner == kind,
+            "sha256": hashlib.sha256((models / name).read_bytes()).hexdigest(),
+            "inputs": (["embeddings [N,1024] float32", "scores [N,521] float32 (YAMNet's sigmoid scores)"]
+                       if kind == "head-embedding+scores" else ["embeddings [N,1024] float32"]),
+            "output": "cry [N] float32, per-patch probability (uncalibrated)",
+            "threshold": shipped[kind]["threshold"],
+            "calibration": {"a": metrics["calibration"][kind]["a"], "b": metrics["calibration"][kind]["b"]},
+            "balanced_accuracy": metrics["results"][kind]["balanced_accuracy"]}
     res = metrics["results"][winner]
     snr = res["snr"]
     snr5 = (sum(v["5"]["detected"] for v in snr.values()), sum(v["5"]["clips"] for v in snr.values()))
@@ -195,13 +205,8 @@ def export(artifacts: Path, metrics: dict, shipped: dict, sources, net, log) -> 
                                           for n, v in res["per_source"].items() if v["label"] == 0},
         "recall_vs_snr_db": {s: {k: v for k, v in d.items()} for s, d in snr.items()},
         "balanced_accuracy": res["balanced_accuracy"],
-        "head": {"file": HEAD_NAME, "candidate": best_head, "default": winner == best_head, "sha256": head_sha,
-                 "inputs": (["embeddings [N,1024] float32", "scores [N,521] float32 (YAMNet's sigmoid scores)"]
-                            if with_scores else ["embeddings [N,1024] float32"]),
-                 "output": "cry [N] float32, per-patch probability (uncalibrated)",
-                 "threshold": shipped[best_head]["threshold"],
-                 "calibration": {"a": metrics["calibration"][best_head]["a"], "b": metrics["calibration"][best_head]["b"]},
-                 "balanced_accuracy": metrics["results"][best_head]["balanced_accuracy"]},
+        "head": head_info[winner if winner != "zero-shot" else best_head],
+        "heads": head_info,
         "provenance": {
             "training_sources": [{"name": s.name, "licence": s.licence, "clips": len(s.clips)}
                                  for s in sources if s.trainable],
@@ -217,8 +222,12 @@ def export(artifacts: Path, metrics: dict, shipped: dict, sources, net, log) -> 
     rng = np.random.default_rng(0)   # check vectors: the C# port must reproduce "cry" from these inputs
     ce = rng.standard_normal((4, 1024)).astype(np.float32) * 0.3
     cs = rng.uniform(0.001, 0.9, size=(4, 521)).astype(np.float32)
-    detector["head"]["check"] = {"embeddings": ce.ravel().tolist(), "scores": cs.ravel().tolist(),
-                                 "cry": head_patch_scores(models / HEAD_NAME, ce, cs).astype(np.float32).tolist()}
+    for kind, h in head_info.items():   # expected outputs from the trained weights (float64), not from the ONNX file
+        x = ce.astype(np.float64)
+        if kind == "head-embedding+scores":
+            x = np.concatenate([x, logit(cs.astype(np.float64))], axis=1)
+        h["check"] = {"embeddings": ce.ravel().tolist(), "scores": cs.ravel().tolist(),
+                      "cry": sigmoid(x @ shipped[kind]["w"] + shipped[kind]["b"]).tolist()}
     rows = shortcut_check(detector, models, net)
     detector["shortcut_check"] = {"signals": list(SHORTCUT_SIGNALS), "rates": list(SHORTCUT_RATES),
                                   "gains_db": list(SHORTCUT_GAINS_DB), "called_cry": sum(r["cry"] for r in rows),

@@ -55,10 +55,10 @@ REFERENCE = "zero-shot@0.1"
 def run_config(name: str) -> dict:
     if name == "full":
         return {"sources": Config.full(), "chain_variants": 1, "mixes_per_cry": 1, "snr_cries_donateacry": 12, "snr_cries_esc50": 20,
-                "patches_per_item": 4, "iters": 100}
+                "patches_per_item": 2, "iters": 60}
     if name == "small":
         return {"sources": Config.small(), "chain_variants": 1, "mixes_per_cry": 1, "snr_cries_donateacry": 4, "snr_cries_esc50": 8,
-                "patches_per_item": 4, "iters": 60}
+                "patches_per_item": 2, "iters": 60}
     raise ValueError(name)
 
 
@@ -449,7 +449,8 @@ def main(argv=None) -> int:
         logf.flush()
 
     rc = run_config(args.config)
-    sources = inventory(args.assets, rc["sources"], synthetic_dir=work / "negatives")
+    sources = inventory(args.assets, rc["sources"], synthetic_dir=work / "negatives",
+                        probe_cache=work / "durations.json")
     items = build_items(sources, rc)
     log(f"{len(sources)} sources, {sum(len(s.clips) for s in sources)} clips, {len(items)} items "
         + str({k: sum(1 for i in items if i.kind == k) for k in ("raw", "chain", "mix", "emix")}))

@@ -10,6 +10,18 @@ from .loso import CANDIDATES, REFERENCE, roc_curve
 TARGETS = {"recall": 0.95, "fpr_household_speech_music": 0.01, "fpr_adult_crying": 0.10, "recall_5db": 0.90}
 
 
+def _finish(plt, fig, ax, folder: Path, name: str, made: list, xlabel: str, ylabel: str, title: str,
+            legend_size: int = 8) -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=legend_size)
+    fig.tight_layout()
+    fig.savefig(folder / name, dpi=110)
+    plt.close(fig)
+    made.append(name)
+
+
 def _plots(folder: Path, m: dict, pred: dict, label, source, raw, sources) -> list:
     import matplotlib
     matplotlib.use("Agg")
@@ -43,13 +55,8 @@ def _plots(folder: Path, m: dict, pred: dict, label, source, raw, sources) -> li
         ax.bar(x + j * h, [res[k]["per_category"][c]["rate"] for c in cats], width=h, label=k)
     ax.set_xticks(x + 0.4 - h / 2)
     ax.set_xticklabels([f"{c}\n({res[kinds[0]]['per_category'][c]['clips']})" for c in cats], fontsize=8)
-    ax.set_ylabel("false-positive rate (held-out)")
-    ax.set_title("False-positive rate per negative category, held-out sources")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(folder / "fpr_per_category.png", dpi=110)
-    plt.close(fig)
-    made.append("fpr_per_category.png")
+    _finish(plt, fig, ax, folder, "fpr_per_category.png", made, "", "false-positive rate (held-out)",
+            "False-positive rate per negative category, held-out sources")
     # ROC per held-out cry source (vs all held-out negatives) and per negative category (vs all cries)
     fig, axes = plt.subplots(1, len(CANDIDATES), figsize=(15, 5))
     cat = {s.name: s.category for s in sources}
@@ -80,14 +87,8 @@ def _plots(folder: Path, m: dict, pred: dict, label, source, raw, sources) -> li
             snrs = sorted(d, key=float)
             ax.plot([float(s) for s in snrs], [d[s]["recall"] for s in snrs], marker="o", label=f"{k}: {c}")
     ax.axhline(0.90, color="k", lw=0.6, ls="--")
-    ax.set_xlabel("SNR (dB), cry vs unseen background")
-    ax.set_ylabel("recall")
-    ax.set_title("Recall against SNR (held-out cries in held-out backgrounds)")
-    ax.legend(fontsize=6)
-    fig.tight_layout()
-    fig.savefig(folder / "recall_vs_snr.png", dpi=110)
-    plt.close(fig)
-    made.append("recall_vs_snr.png")
+    _finish(plt, fig, ax, folder, "recall_vs_snr.png", made, "SNR (dB), cry vs unseen background", "recall",
+            "Recall against SNR (held-out cries in held-out backgrounds)", 6)
     # reliability
     fig, ax = plt.subplots(figsize=(5, 5))
     ax.plot([0, 1], [0, 1], color="k", lw=0.6)
@@ -95,14 +96,8 @@ def _plots(folder: Path, m: dict, pred: dict, label, source, raw, sources) -> li
         cv = m["calibration"][k]["reliability"]
         ax.plot([b["mean_predicted"] for b in cv], [b["fraction_cries"] for b in cv], marker="o",
                 label=f"{k} (Brier {m['calibration'][k]['brier']:.3f})")
-    ax.set_xlabel("calibrated probability (fitted on other sources)")
-    ax.set_ylabel("fraction that are cries")
-    ax.set_title("Reliability, held-out sources")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(folder / "reliability.png", dpi=110)
-    plt.close(fig)
-    made.append("reliability.png")
+    _finish(plt, fig, ax, folder, "reliability.png", made, "calibrated probability (fitted on other sources)",
+            "fraction that are cries", "Reliability, held-out sources", 7)
     return made
 
 

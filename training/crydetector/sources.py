@@ -50,10 +50,19 @@ class Source:
     clips: List[Clip] = field(default_factory=list)
 
 
+_PROBED: dict = {}
+
+
 def probe_seconds(path: str) -> float:
+    """The file's duration (ffprobe), remembered in PROBE_CACHE by path, size and modification time."""
+    st = Path(path).stat()
+    key = f"{path}|{st.st_size}|{int(st.st_mtime)}"
+    if key in _PROBED:
+        return _PROBED[key]
     out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path],
                          check=True, capture_output=True, text=True).stdout.strip()
-    return float(out) if out and out != "N/A" else 0.0
+    _PROBED[key] = float(out) if out and out != "N/A" else 0.0
+    return _PROBED[key]
 
 
 def decode(path: str, rate: int, start: float = 0.0, seconds: float = 0.0) -> np.ndarray:
@@ -119,9 +128,9 @@ class Config:
     max_files_per_source: Optional[int] = None   # None: every file
     donateacry_per_install: Optional[int] = 1    # None: every clip (457); 1: the first clip of each install
     donateacry_installs: Optional[int] = 120     # the first installs in name order (ids are random hex); None: 221
-    evaluation_only_max_files: Optional[int] = 24
-    asterisk_prompts: int = 40
-    klettres_per_language: int = 2
+    evaluation_only_max_files: Optional[int] = 16
+    asterisk_prompts: int = 24
+    klettres_per_language: int = 1
     synthetic_clips_per_group: int = 1
 
     @staticmethod
@@ -131,12 +140,25 @@ class Config:
     @staticmethod
     def small() -> "Config":
         return Config(max_clips_per_file=2, max_files_per_source=8, asterisk_prompts=12, klettres_per_language=1,
-                      synthetic_clips_per_group=1)
+                      synthetic_clips_per_group=1, evaluation_only_max_files=8, donateacry_installs=None)
 
 
 def inventory(assets: Path, cfg: Config, synthetic_dir: Optional[Path] = None,
-              debian_root: Path = Path("/usr/share")) -> List[Source]:
-    """Every source with its clips. Missing folders or Debian packages raise: the protocol is defined over all."""
+              debian_root: Path = Path("/usr/share"), probe_cache: Optional[Path] = None) -> List[Source]:
+    """Every source with its clips. Missing folders or Debian packages raise: the protocol is defined over all.
+    ``probe_cache`` (a JSON file) keeps the files' durations between runs."""
+    import json
+    if probe_cache is not None and Path(probe_cache).exists():
+        _PROBED.update(json.loads(Path(probe_cache).read_text()))
+    try:
+        return _inventory(assets, cfg, synthetic_dir, debian_root)
+    finally:
+        if probe_cache is not None:
+            Path(probe_cache).parent.mkdir(parents=True, exist_ok=True)
+            Path(probe_cache).write_text(json.dumps(_PROBED))
+
+
+def _inventory(assets: Path, cfg: Config, synthetic_dir: Optional[Path], debian_root: Path) -> List[Source]:
     assets = Path(assets).resolve()   # absolute paths: they are part of the feature cache's keys
     rw = assets / REALWORLD
     lim = cfg.max_files_per_source

@@ -45,13 +45,14 @@ class ShortcutTests(unittest.TestCase):
         self.assertTrue(d["reliability"].startswith("Tested leave-one-source-out"))
         self.assertTrue(all(not s["name"].startswith("adult_nonverbal") for s in d["provenance"]["training_sources"]))
 
-    def test_head_matches_its_check_vectors(self):
-        h = self.detector["head"]
-        n = len(h["check"]["cry"])
-        got = export.head_patch_scores(MODELS / h["file"], np.array(h["check"]["embeddings"], np.float32).reshape(n, 1024),
-                                       np.array(h["check"]["scores"], np.float32).reshape(n, 521))
-        # float32 ONNX/numpy evaluation of the same linear layer; sigmoid outputs agree to float32 rounding
-        np.testing.assert_allclose(got, h["check"]["cry"], rtol=0, atol=1e-5)
+    def test_heads_match_their_check_vectors(self):
+        self.assertEqual(set(self.detector["heads"]), {"head-embedding", "head-embedding+scores"})
+        for kind, h in self.detector["heads"].items():
+            n = len(h["check"]["cry"])
+            got = export.head_patch_scores(MODELS / h["file"], np.array(h["check"]["embeddings"], np.float32).reshape(n, 1024),
+                                           np.array(h["check"]["scores"], np.float32).reshape(n, 521))
+            # float32 ONNX/numpy evaluation of the same linear layer; sigmoid outputs agree to float32 rounding
+            np.testing.assert_allclose(got, h["check"]["cry"], rtol=0, atol=1e-5, err_msg=kind)
 
     def test_silence_room_tone_and_noise_are_not_cries_at_any_rate_and_gain(self):
         worst = (0.0, None)
