@@ -139,7 +139,7 @@ class Config:
 
     @staticmethod
     def small() -> "Config":
-        return Config(max_clips_per_file=2, max_files_per_source=8, asterisk_prompts=12, klettres_per_language=1,
+        return Config(max_clips_per_file=2, max_files_per_source=6, asterisk_prompts=12, klettres_per_language=1,
                       synthetic_clips_per_group=1, evaluation_only_max_files=8, donateacry_installs=None)
 
 
