@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cry detector (issue 13), CI's small configuration of the leave-one-source-out protocol: a few clips per source
-# (2 per long file, 6 files per source), one recording chain per training clip. It still exports the winning
+# (3 files per source, 1 clip per long file), one recording chain per training clip. It still exports the winning
 # detector: artifacts/models/crydetector.json (+ crydetector_head.onnx) and artifacts/reports/crydetector/
 # (report.md, metrics.json, plots). scripts/eval-crydetector.sh runs the full configuration into the same places.
 # Needs ffmpeg, ../shared (YAMNet's TF Lite file, data/donateacry, data/realworld) and the Debian sound packages of

@@ -57,7 +57,7 @@ def run_config(name: str) -> dict:
         return {"sources": Config.full(), "chain_variants": 1, "mixes_per_cry": 1, "snr_cries_donateacry": 12, "snr_cries_esc50": 20,
                 "patches_per_item": 2, "iters": 60}
     if name == "small":
-        return {"sources": Config.small(), "chain_variants": 1, "mixes_per_cry": 1, "snr_cries_donateacry": 4, "snr_cries_esc50": 8,
+        return {"sources": Config.small(), "chain_variants": 1, "mixes_per_cry": 1, "snr_cries_donateacry": 2, "snr_cries_esc50": 2,
                 "patches_per_item": 2, "iters": 60}
     raise ValueError(name)
 

@@ -139,8 +139,8 @@ class Config:
 
     @staticmethod
     def small() -> "Config":
-        return Config(max_clips_per_file=2, max_files_per_source=6, asterisk_prompts=12, klettres_per_language=1,
-                      synthetic_clips_per_group=1, evaluation_only_max_files=8, donateacry_installs=None)
+        return Config(max_clips_per_file=1, max_files_per_source=3, asterisk_prompts=6, klettres_per_language=1,
+                      synthetic_clips_per_group=1, evaluation_only_max_files=4, donateacry_installs=None)
 
 
 def inventory(assets: Path, cfg: Config, synthetic_dir: Optional[Path] = None,
