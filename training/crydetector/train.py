@@ -1,4 +1,7 @@
-"""Trains and evaluates the cry detector head; compares it with YAMNet's zero-shot crying-family score.
+"""Issue 4's synthetic-only study (superseded by crydetector.loso, issue 13; not run by the set-up): a head on
+YAMNet embeddings trained on donateacry cries against synthetic negatives, compared with the zero-shot score. Its
+figures are measured on synthetic negatives only and say nothing about real homes (the head learned the phone
+recording chain: see the README). Outputs carry "synthetic" in their names so they never replace the shipped detector.
 
     cd training && /usr/bin/python3 -m crydetector.train [--assets ../shared] [--artifacts ../artifacts] [--seeds 3]
 
@@ -9,8 +12,8 @@ with --seeds seeds. Clip score = mean over the clip's YAMNet patches of the per-
   zero-shot   per patch, max over YAMNet classes 19 Crying/sobbing, 20 Baby cry, 21 Whimper, 22 Wail/moan (also
               reported: noisy-or of the four and class 20 alone); threshold chosen on the training folds
   head        logistic regression on standardised per-patch embeddings (class-balanced, L2), threshold 0.5
-Writes artifacts/models/crydetector_head.onnx ("embeddings" [N,1024] -> "cry" [N], trained on all clips),
-artifacts/models/crydetector.json and artifacts/reports/crydetector.md.
+Writes artifacts/models/crydetector_synthetic_head.onnx ("embeddings" [N,1024] -> "cry" [N], trained on all clips),
+artifacts/models/crydetector_synthetic.json and artifacts/reports/crydetector_synthetic.md.
 """
 from __future__ import annotations
 
@@ -237,7 +240,7 @@ def main(argv=None) -> int:
         summary[f"zero-shot {h}"]["threshold_median"] = default_thresholds[h]
     w, b = train_head(emb, y[patch_clip])
     models.mkdir(parents=True, exist_ok=True)
-    export_head(w, b, models / "crydetector_head.onnx")
+    export_head(w, b, models / "crydetector_synthetic_head.onnx")
     check_emb = emb[:: max(1, emb.shape[0] // 8)][:8]
     info = {
         "protocol": f"stratified grouped {FOLDS}-fold CV by app install (cries) and by source (negatives), {args.seeds} seeds",
@@ -249,21 +252,21 @@ def main(argv=None) -> int:
         "zero_shot_fixed_thresholds": fixed,
         "zero_shot_default": {"combination": "max", "classes": list(CRY_FAMILY), "threshold": ZERO_SHOT_DEFAULT_THRESHOLD,
                               "note": "fixed by YAMNet's semantics, not tuned on the synthetic negatives (see the report)"},
-        "head": {"file": "crydetector_head.onnx", "input": "embeddings [N,1024]", "output": "cry [N]",
-                 "threshold": 0.5, "sha256": hashlib.sha256((models / "crydetector_head.onnx").read_bytes()).hexdigest()},
+        "head": {"file": "crydetector_synthetic_head.onnx", "input": "embeddings [N,1024]", "output": "cry [N]",
+                 "threshold": 0.5, "sha256": hashlib.sha256((models / "crydetector_synthetic_head.onnx").read_bytes()).hexdigest()},
         "check": {"embeddings": check_emb.astype(np.float32).ravel().tolist(), "shape": list(check_emb.shape),
                   "cry": sigmoid(check_emb @ w + b).astype(np.float32).tolist()},
         "seconds": round(time.time() - t0, 1),
     }
-    (models / "crydetector.json").write_text(json.dumps(info, indent=1))
-    write_report(args.artifacts / "reports" / "crydetector.md", info)
+    (models / "crydetector_synthetic.json").write_text(json.dumps(info, indent=1))
+    write_report(args.artifacts / "reports" / "crydetector_synthetic.md", info)
     print(json.dumps({k: v for k, v in summary.items()}, indent=1))
     return 0
 
 
 def write_report(path: Path, info: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# Cry detector: trained head vs zero-shot", "",
+    lines = ["# Cry detector, synthetic negatives only (issue 4 study; not the shipped detector)", "",
              f"Protocol: {info['protocol']}. Positives: {info['positives']['clips']} donateacry clips from "
              f"{info['positives']['groups']} installs. Negatives: {info['negatives']['clips']} synthetic clips from "
              f"{info['negatives']['groups']} sources ({', '.join(info['negatives']['families'])}). "
