@@ -27,12 +27,22 @@ public static class DetectCommand
     {
         ModelsFolder folder = ModelsFolder.Resolve(modelsOption);
         folder.EnsureExists();
+        // The models folder's crydetector.json (the detector its evaluation chose) sets the defaults; options override.
+        string settingsPath = Path.Combine(folder.Path, CryDetectorSettings.FileName);
+        CryDetectorOptions shipped = File.Exists(settingsPath) ? CryDetectorSettings.Load(settingsPath).Options : CryDetectorOptions.Default;
+        if (trained && shipped.Mode != CryDetectorMode.TrainedHead)
+        {
+            await Console.Error.WriteLineAsync("infantcry: note: the trained head lost to the zero-shot detector in the cry detector's evaluation (see the models' provenance); --trained is for comparison.").ConfigureAwait(false);
+        }
+
         var options = new CryDetectorOptions
         {
             Hop = TimeSpan.FromMilliseconds(hopMs),
             Mode = trained ? CryDetectorMode.TrainedHead : CryDetectorMode.ZeroShot,
-            Threshold = !trained && threshold is { } z ? z : CryDetectorOptions.Default.Threshold,
-            TrainedHeadThreshold = trained && threshold is { } t ? t : CryDetectorOptions.Default.TrainedHeadThreshold,
+            ClassIndices = shipped.ClassIndices,
+            Pooling = shipped.Pooling,
+            Threshold = !trained && threshold is { } z ? z : shipped.Threshold,
+            TrainedHeadThreshold = trained && threshold is { } t ? t : shipped.TrainedHeadThreshold,
         };
         using CryDetector detector = CryDetector.Create(folder.Path, options);
         AudioClip clip = await AudioInput.ReadAsync(path, cancellationToken).ConfigureAwait(false);
@@ -48,6 +58,15 @@ public static class DetectCommand
                 w.WriteBoolean("isCry", result.IsCry);
                 w.WriteNumber("score", result.Score);
                 w.WriteNumber("threshold", result.Threshold);
+                if (result.Probability is { } probability)
+                {
+                    w.WriteNumber("probability", probability);
+                }
+
+                if (result.Reliability is { } reliability)
+                {
+                    w.WriteString("reliability", reliability);
+                }
                 w.WriteNumber("durationSeconds", result.Duration.TotalSeconds);
                 w.WriteStartArray("windows");
                 foreach (CryDetection d in result.Windows)
@@ -74,6 +93,12 @@ public static class DetectCommand
             double start = d.Start.TotalSeconds;
             int bar = (int)Math.Round(Math.Clamp(d.Score, 0f, 1f) * 40);
             Console.WriteLine($"{CliOutput.F(start, "F2"),7}-{CliOutput.F(start + d.Duration.TotalSeconds, "F2"),-6} s  {CliOutput.F(d.Score)}  {(d.IsCry ? "cry" : "   ")}  {new string('#', bar)}");
+        }
+
+        if (result.Reliability is { } statement)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Reliability: {statement}");
         }
 
         return 0;

@@ -18,10 +18,21 @@ public sealed record CryDetectionResult
     public required bool IsCry { get; init; }
 
     /// <summary>
-    /// The recording's cry score, 0..1. Zero-shot: the combination of the window-mean class scores (clip scores as
-    /// YAMNet's demo computes them); trained head: the mean of the window probabilities.
+    /// The recording's cry score, 0..1: the mean of the window scores (<see cref="CryClipPooling.MeanOfWindowScores"/>,
+    /// the default), or, zero-shot with <see cref="CryClipPooling.CombinationOfClassMeans"/>, the combination of the
+    /// window-mean class scores.
     /// </summary>
     public required float Score { get; init; }
+
+    /// <summary>
+    /// The calibrated probability that the recording holds crying (<see cref="CryDetectorSettings.Calibrate"/>), when the
+    /// detector was loaded with its evaluation's settings; otherwise null. Fitted where about a quarter of the clips
+    /// were cries: in a home, where cries are rarer, read it as a ranking, not a frequency.
+    /// </summary>
+    public float? Probability { get; init; }
+
+    /// <summary>How far the verdict can be trusted (the evaluation's statement: recall per cry source and false alarms per category of real sound), when known; otherwise null.</summary>
+    public string? Reliability { get; init; }
 
     /// <summary>The threshold <see cref="Score"/> was compared with.</summary>
     public required float Threshold { get; init; }

@@ -48,12 +48,14 @@ public sealed class CryDetector : IDisposable
     /// <param name="options">Options; <see cref="CryDetectorOptions.Default"/> when null.</param>
     /// <param name="trainedHead">The trained head (input embeddings [N, 1024], output [N] or [N, 1] probability); required for <see cref="CryDetectorMode.TrainedHead"/>, ignored otherwise (and then disposed at once if <paramref name="ownsSessions"/>).</param>
     /// <param name="ownsSessions">Whether <see cref="Dispose"/> disposes <paramref name="embedder"/> and <paramref name="trainedHead"/>.</param>
+    /// <param name="settings">What the detector's evaluation shipped (calibration, reliability statement), attached to every result; <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="embedder"/> is null.</exception>
     /// <exception cref="InvalidModelException">The trained head is required but missing, or its signature does not fit.</exception>
-    public CryDetector(YamnetEmbedder embedder, CryDetectorOptions? options = null, IInferenceSession? trainedHead = null, bool ownsSessions = false)
+    public CryDetector(YamnetEmbedder embedder, CryDetectorOptions? options = null, IInferenceSession? trainedHead = null, bool ownsSessions = false, CryDetectorSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
-        Options = options ?? CryDetectorOptions.Default;
+        Options = options ?? settings?.Options ?? CryDetectorOptions.Default;
+        Settings = settings;
         _embedder = embedder;
         _ownsSessions = ownsSessions;
         _resamplers = new ResamplerPool(embedder.Options.Resampler);
@@ -79,6 +81,9 @@ public sealed class CryDetector : IDisposable
     /// <summary>The options in use.</summary>
     public CryDetectorOptions Options { get; }
 
+    /// <summary>The evaluation's settings (calibration, reliability statement) when the detector was loaded with them; otherwise null.</summary>
+    public CryDetectorSettings? Settings { get; }
+
     /// <summary>The YAMNet embedder the detector runs.</summary>
     public YamnetEmbedder Embedder => _embedder;
 
@@ -92,11 +97,12 @@ public sealed class CryDetector : IDisposable
     public static CryDetector Create(string modelsFolder, CryDetectorOptions? options = null, OnnxSessionOptions? sessionOptions = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelsFolder);
-        options ??= CryDetectorOptions.Default;
+        CryDetectorSettings? settings = LoadSettings(modelsFolder);
+        options ??= settings?.Options ?? CryDetectorOptions.Default;
         using var opened = new DisposeOnFailure();
         YamnetEmbedder embedder = opened.Add(YamnetEmbedder.Create(Path.Combine(modelsFolder, YamnetEmbedder.ModelFileName), null, sessionOptions));
         OnnxInferenceSession? head = OpenTrainedHead(modelsFolder, options, sessionOptions, opened);
-        return opened.HandOver(new CryDetector(embedder, options, head, ownsSessions: true));
+        return opened.HandOver(new CryDetector(embedder, options, head, ownsSessions: true, settings));
     }
 
     /// <summary>
@@ -113,6 +119,13 @@ public sealed class CryDetector : IDisposable
     {
         PackagedModels.GetPath(YamnetEmbedder.ModelFileName, PackagedModels.YamnetPackage);
         return Create(PackagedModels.Folder, options, sessionOptions);
+    }
+
+    /// <summary>The folder's <see cref="CryDetectorSettings.FileName"/> when it has one; otherwise null.</summary>
+    internal static CryDetectorSettings? LoadSettings(string modelsFolder)
+    {
+        string path = Path.Combine(modelsFolder, CryDetectorSettings.FileName);
+        return File.Exists(path) ? CryDetectorSettings.Load(path) : null;
     }
 
     /// <summary>Opens <see cref="TrainedHeadFileName"/> when the options ask for the trained mode; otherwise null.</summary>
@@ -413,6 +426,8 @@ public sealed class CryDetector : IDisposable
         {
             IsCry = clipScore >= Options.ActiveThreshold,
             Score = clipScore,
+            Probability = Settings is { } s && s.Options.Mode == Options.Mode ? s.Calibrate(clipScore) : null,
+            Reliability = Settings?.Reliability,
             Threshold = Options.ActiveThreshold,
             Mode = Options.Mode,
             Windows = windows,
@@ -427,7 +442,7 @@ public sealed class CryDetector : IDisposable
             return 0f;
         }
 
-        if (_head is not null)
+        if (_head is not null || Options.Pooling == CryClipPooling.MeanOfWindowScores)
         {
             return (float)(probabilitySum / windows);
         }

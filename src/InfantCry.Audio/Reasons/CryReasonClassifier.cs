@@ -86,13 +86,16 @@ public sealed class CryReasonClassifier : ICryReasonClassifier, IDisposable
 
         YamnetClassMap classMap = YamnetClassMap.Load(Path.Combine(modelsFolder, YamnetClassMap.FileName));
         ModelReliability reliability = ModelReliabilityFile.Load(Path.Combine(modelsFolder, ModelReliabilityFile.FileName));
-        CheckClassMap(classMap, options.Detector);
+        // The detector settings the models folder ships (crydetector.json) apply unless the options name a detector.
+        CryDetectorSettings? detectorSettings = CryDetector.LoadSettings(modelsFolder);
+        CryDetectorOptions detectorOptions = ReferenceEquals(options.Detector, CryDetectorOptions.Default) && detectorSettings is not null ? detectorSettings.Options : options.Detector;
+        CheckClassMap(classMap, detectorOptions);
         using var opened = new DisposeOnFailure();
         YamnetEmbedder embedder = opened.Add(YamnetEmbedder.Create(Path.Combine(modelsFolder, YamnetEmbedder.ModelFileName), options.Yamnet, sessionOptions));
-        OnnxInferenceSession? detectorHead = CryDetector.OpenTrainedHead(modelsFolder, options.Detector, sessionOptions, opened);
+        OnnxInferenceSession? detectorHead = CryDetector.OpenTrainedHead(modelsFolder, detectorOptions, sessionOptions, opened);
         OnnxInferenceSession headSession = opened.Add(OnnxInferenceSession.Create(headPath, sessionOptions));
         var head = new CryReasonHead(headSession, options.HeadInputName, options.HeadOutputName, ownsSession: true);
-        var detector = new CryDetector(embedder, options.Detector, detectorHead, ownsSessions: true);
+        var detector = new CryDetector(embedder, detectorOptions, detectorHead, ownsSessions: true, detectorSettings);
         return opened.HandOver(new CryReasonClassifier(embedder, detector, head, reliability, classMap, options, ownsSessions: true));
     }
 

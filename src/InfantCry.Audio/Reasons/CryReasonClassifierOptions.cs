@@ -21,7 +21,11 @@ public sealed class CryReasonClassifierOptions
     /// <summary>The defaults.</summary>
     public static CryReasonClassifierOptions Default { get; } = new();
 
-    /// <summary>The cry detector that decides <see cref="CryReasonResult.IsCry"/>. Default <see cref="CryDetectorOptions.Default"/>.</summary>
+    /// <summary>
+    /// The cry detector that decides <see cref="CryReasonResult.IsCry"/>. Default <see cref="CryDetectorOptions.Default"/>,
+    /// which a classifier loaded from a models folder replaces with the folder's <c>crydetector.json</c> settings when it
+    /// has them (the detector that won the cry detector's evaluation).
+    /// </summary>
     /// <exception cref="ArgumentNullException">The value is null.</exception>
     public CryDetectorOptions Detector
     {

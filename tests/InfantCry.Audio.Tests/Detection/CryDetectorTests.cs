@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using InfantCry.Abstractions.Errors;
@@ -24,11 +25,16 @@ public class CryDetectorTests
     private const float CombinationAbsolute = 1e-6f;
 
     /// <summary>
-    /// Lowest zero-shot recall accepted on a 1-in-7 sample (66 clips) of the donateacry cries at the default threshold.
-    /// The whole corpus measures 0.735; the binomial standard deviation for 66 clips is sqrt(0.735 * 0.265 / 66) = 0.054,
-    /// so 0.6 is 2.5 standard deviations below the corpus figure.
+    /// Lowest zero-shot recall accepted on a 1-in-7 sample (66 clips) of the donateacry cries at the default threshold
+    /// (0.22, mean of the window scores). The leave-one-source-out evaluation (issue 13) found 59 of 120 donateacry
+    /// clips (0.49) at that threshold; the binomial standard deviation for 66 clips is sqrt(0.49 * 0.51 / 66) = 0.062,
+    /// so 0.34 is 2.5 standard deviations below it. (Until issue 13 the default was 0.1 on class-mean clip scores,
+    /// where the corpus measured 0.735 and this bound was 0.6.)
     /// </summary>
-    private const double MinimumSampleRecall = 0.6;
+    private const double MinimumSampleRecall = 0.34;
+
+    /// <summary>The shipped head run by ONNX Runtime in C# against the Python outputs stored with it: float32 noise.</summary>
+    private const float HeadCheckAbsolute = 1e-5f;
 
     [Test]
     public void Zero_shot_combinations_follow_their_definitions()
@@ -195,24 +201,51 @@ public class CryDetectorTests
     [Category("Models")]
     [Category("SharedAssets")]
     [Test]
-    public void The_trained_head_from_the_setup_separates_corpus_cries_from_synthetic_non_cries()
+    public void The_shipped_head_gives_the_python_outputs_and_calls_synthetic_non_cries_not_a_cry()
     {
-        // crydetector_head.onnx (25-crydetector.sh) was trained on every corpus cry, so the cries below are in-sample:
-        // this checks that C# feeds the real head as Python did (embeddings [N, 1024] -> probability [N]), not the
-        // head's generalisation (its grouped CV figures are in artifacts/models/crydetector.json).
-        Artifacts.Require(CryDetector.TrainedHeadFileName, "25-crydetector.sh");
-        using CryDetector detector = CryDetector.Create(Artifacts.ModelsDirectory, new CryDetectorOptions { Mode = CryDetectorMode.TrainedHead });
-        string[] files = Directory.GetFiles(Artifacts.DonateACry, "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Where((_, i) => i % 7 == 0).ToArray();
+        // crydetector_head.onnx (25-crydetector.sh) ships with check vectors (4 embeddings and the head's outputs from
+        // the trained weights in Python) and its own threshold in crydetector.json: C# must feed it as Python did.
+        string headPath = Artifacts.Require(CryDetector.TrainedHeadFileName, "25-crydetector.sh");
+        CryDetectorSettings settings = CryDetectorSettings.Load(Artifacts.Require(CryDetectorSettings.FileName, "25-crydetector.sh"));
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Artifacts.ModelsDirectory, CryDetectorSettings.FileName)));
+        JsonElement check = json.RootElement.GetProperty("heads").GetProperty("head-embedding").GetProperty("check");
+        float[] embeddings = [.. check.GetProperty("embeddings").EnumerateArray().Select(e => e.GetSingle())];
+        float[] expected = [.. check.GetProperty("cry").EnumerateArray().Select(e => e.GetSingle())];
+        using (var session = InfantCry.Onnx.Sessions.OnnxInferenceSession.Create(headPath))
+        {
+            var output = new float[expected.Length];
+            TensorInput input = TensorInput.Float32(session.Inputs[0].Name, embeddings, new long[] { expected.Length, 1024 });
+            long[] outShape = session.Outputs[0].Shape.Count == 2 ? [expected.Length, 1] : [expected.Length];
+            TensorOutput result = TensorOutput.Float32(session.Outputs[0].Name, output, outShape);
+            session.Run([input], [result]);
+            Assert.That(output, Is.EqualTo(expected).Within(HeadCheckAbsolute));
+        }
 
-        int detected = files.Count(f => { AudioClip c = WavReader.Read(f); return detector.Detect(c.Samples, c.SampleRate).IsCry; });
+        using CryDetector detector = CryDetector.Create(Artifacts.ModelsDirectory, new CryDetectorOptions { Mode = CryDetectorMode.TrainedHead, TrainedHeadThreshold = settings.Options.TrainedHeadThreshold });
         CryDetectionResult silence = detector.Detect(SyntheticAudio.Silence(7, 8000), 8000);
         CryDetectionResult tone = detector.Detect(SyntheticAudio.Sine(1000, 7, 8000), 8000);
         CryDetectionResult noise = detector.Detect(SyntheticAudio.WhiteNoise(0.1, 7, 16000, seed: 2), 16000);
-
-        TestContext.Out.WriteLine($"trained head: {detected}/{files.Length} corpus cries detected; silence {silence.Score:F3}, 1 kHz {tone.Score:F3}, noise {noise.Score:F3}");
-        Assert.That(detected / (double)files.Length, Is.GreaterThanOrEqualTo(MinimumSampleRecall));
+        TestContext.Out.WriteLine($"shipped head at {settings.Options.TrainedHeadThreshold:F4}: silence {silence.Score:F3}, 1 kHz {tone.Score:F3}, noise {noise.Score:F3}");
         Assert.That(new[] { silence.IsCry, tone.IsCry, noise.IsCry }, Is.All.False);
         Assert.That(silence.Mode, Is.EqualTo(CryDetectorMode.TrainedHead));
+        Assert.That(silence.Probability, Is.Null, "the calibration was fitted for the shipped (zero-shot) detector, not the head");
+    }
+
+    [Category("Models")]
+    [Test]
+    public void The_shipped_settings_make_the_default_detector_and_attach_calibration_and_reliability()
+    {
+        CryDetectorSettings settings = CryDetectorSettings.Load(Artifacts.Require(CryDetectorSettings.FileName, "25-crydetector.sh"));
+        using CryDetector detector = CryDetector.Create(Artifacts.ModelsDirectory);
+        Assert.That(detector.Options.Mode, Is.EqualTo(settings.Options.Mode));
+        Assert.That(detector.Options.ActiveThreshold, Is.EqualTo(settings.Options.ActiveThreshold));
+        Assert.That(detector.Options.Pooling, Is.EqualTo(CryClipPooling.MeanOfWindowScores));
+        CryDetectionResult r = detector.Detect(SyntheticAudio.Silence(3, 16000), 16000);
+        Assert.That(r.Reliability, Is.EqualTo(settings.Reliability).And.Contains("leave-one-source-out").Or.Contains("never trained on"));
+        Assert.That(r.Probability, Is.EqualTo(settings.Calibrate(r.Score)));
+        Assert.That(r.Probability, Is.InRange(0f, 1f));
+        // Platt's formula at S = 0.5 (logit 0) is the sigmoid of the offset alone.
+        Assert.That(settings.Calibrate(0.5f), Is.EqualTo(1 / (1 + Math.Exp(-settings.PlattB!.Value))).Within(1e-6));
     }
 
     [Test]
