@@ -163,14 +163,16 @@ public static class PainCommand
 
     private static string ToCsv(List<PainFrameResult> results)
     {
-        var sb = new StringBuilder("frame,time_s,face,x,y,width,height,has_estimate,crying,p_none,p_moderate,p_severe,level\n");
+        var sb = new StringBuilder("frame,time_s,face,x,y,width,height,has_estimate,crying,p_none,p_moderate,p_severe,level,state_crying,state_level,state_current,no_estimate\n");
         foreach (PainFrameResult r in results)
         {
             RectangleF b = r.FaceBox ?? RectangleF.Empty;
             sb.Append(CultureInfo.InvariantCulture, $"{r.FrameIndex},{r.Timestamp.TotalSeconds:F3},{(r.FaceFound ? 1 : 0)},{b.X:F1},{b.Y:F1},{b.Width:F1},{b.Height:F1},{(r.HasEstimate ? 1 : 0)},");
             sb.Append(r.HasEstimate
-                ? string.Create(CultureInfo.InvariantCulture, $"{r.CryingProbability:F4},{r.PainProbabilities[0]:F4},{r.PainProbabilities[1]:F4},{r.PainProbabilities[2]:F4},{r.Level!.Value.ToString().ToLowerInvariant()}\n")
-                : ",,,,\n");
+                ? string.Create(CultureInfo.InvariantCulture, $"{r.CryingProbability:F4},{r.PainProbabilities[0]:F4},{r.PainProbabilities[1]:F4},{r.PainProbabilities[2]:F4},{r.Level!.Value.ToString().ToLowerInvariant()},")
+                : ",,,,,");
+            sb.Append(r.State is { } st ? string.Create(CultureInfo.InvariantCulture, $"{(st.Crying ? 1 : 0)},{st.Level.ToString().ToLowerInvariant()},{(st.IsCurrent ? 1 : 0)},") : ",,,");
+            sb.Append('"').Append((r.AbstentionReason ?? string.Empty).Replace("\"", "'", StringComparison.Ordinal)).Append("\"\n");
         }
 
         return sb.ToString();
@@ -221,6 +223,32 @@ public static class PainCommand
 
                     j.WriteEndArray();
                     j.WriteString("level", r.Level!.Value.ToString().ToLowerInvariant());
+                }
+
+                if (r.AbstentionReason is string reason)
+                {
+                    j.WriteString("no_estimate", reason);
+                }
+
+                if (r.Quality is { } q)
+                {
+                    j.WriteStartObject("quality");
+                    j.WriteNumber("score", MathF.Round(q.DetectorScore, 3));
+                    j.WriteNumber("roll", MathF.Round(q.Roll, 1));
+                    j.WriteNumber("eye_distance", MathF.Round(q.InterOcularDistance, 1));
+                    j.WriteNumber("asymmetry", MathF.Round(q.Asymmetry, 3));
+                    j.WriteNumber("sharpness", MathF.Round(q.Sharpness, 4));
+                    j.WriteNumber("contrast", MathF.Round(q.RegionContrast, 4));
+                    j.WriteEndObject();
+                }
+
+                if (r.State is { } state)
+                {
+                    j.WriteStartObject("state");
+                    j.WriteBoolean("crying", state.Crying);
+                    j.WriteString("level", state.Level.ToString().ToLowerInvariant());
+                    j.WriteBoolean("current", state.IsCurrent);
+                    j.WriteEndObject();
                 }
 
                 j.WriteEndObject();

@@ -49,6 +49,18 @@ public sealed record PainFrameResult
 
     /// <summary>The most probable pain level; <see langword="null"/> when <see cref="HasEstimate"/> is false.</summary>
     public PainLevel? Level { get; init; }
+
+    /// <summary>How well the face was seen (detector score, roll, size, key-point agreement, sharpness...); <see langword="null"/> without a detected face.</summary>
+    public Faces.FaceQuality? Quality { get; init; }
+
+    /// <summary>
+    /// Why this frame carries no estimate, for example "no face" or "face blurred (sharpness 0.0040 &lt; 0.0120)";
+    /// <see langword="null"/> when it carries one or when the sequence window is still filling.
+    /// </summary>
+    public string? AbstentionReason { get; init; }
+
+    /// <summary>The stream's smoothed state after this frame (crying and pain level with hysteresis); <see langword="null"/> when the estimator keeps no states.</summary>
+    public PainState? State { get; init; }
 }
 
 /// <summary>Estimates crying and pain level from a stream of face video frames.</summary>

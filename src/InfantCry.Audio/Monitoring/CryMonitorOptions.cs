@@ -50,15 +50,7 @@ public sealed class CryMonitorOptions
     public TimeSpan Hold
     {
         get => _hold;
-        init
-        {
-            if (value < TimeSpan.Zero || value > TimeSpan.FromHours(1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Hold), value, "Hold must be between 0 and 1 hour.");
-            }
-
-            _hold = value;
-        }
+        init => _hold = Duration(value, nameof(Hold));
     }
 
     /// <summary>A cry is reported only once it has lasted this long (from its first cry window's start to its latest cry window's end). Default 1.5 s.</summary>
@@ -66,15 +58,7 @@ public sealed class CryMonitorOptions
     public TimeSpan MinimumDuration
     {
         get => _minimum;
-        init
-        {
-            if (value < TimeSpan.Zero || value > TimeSpan.FromHours(1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(MinimumDuration), value, "MinimumDuration must be between 0 and 1 hour.");
-            }
-
-            _minimum = value;
-        }
+        init => _minimum = Duration(value, nameof(MinimumDuration));
     }
 
     /// <summary>
@@ -96,4 +80,9 @@ public sealed class CryMonitorOptions
             _threshold = value;
         }
     }
+
+    private static TimeSpan Duration(TimeSpan value, string name) =>
+        value >= TimeSpan.Zero && value <= TimeSpan.FromHours(1)
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be between 0 and 1 hour.");
 }

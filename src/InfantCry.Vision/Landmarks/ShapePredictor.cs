@@ -158,8 +158,35 @@ public sealed class ShapePredictor
         return landmarks;
     }
 
+    /// <summary>
+    /// Places the landmarks of a face whose box is turned by <paramref name="rollDegrees"/> about its centre: the
+    /// predictor runs in the face's upright frame (the image turned by -<paramref name="rollDegrees"/> about the box
+    /// centre, read with dlib's nearest-pixel rule) and the points are mapped back to the image.
+    /// </summary>
+    /// <param name="image">The image (see <see cref="Predict(in ImageBuffer, RectangleF, Span{PointF})"/>).</param>
+    /// <param name="face">The face box in the face's upright frame: its centre is the face's centre in image pixels, its
+    /// width and height are measured along the face's own axes (as the box of the upright face would be).</param>
+    /// <param name="rollDegrees">The face's roll in degrees: the direction from the subject's right eye to its left eye
+    /// makes this angle with the image's x axis, clockwise on screen (y grows downwards). 0 is exactly
+    /// <see cref="Predict(in ImageBuffer, RectangleF, Span{PointF})"/>.</param>
+    /// <param name="landmarks">Receives <see cref="PartCount"/> points in image pixel coordinates (sub-pixel).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="face"/> is not finite or smaller than one pixel, or <paramref name="rollDegrees"/> is not finite.</exception>
+    /// <exception cref="ArgumentException"><paramref name="landmarks"/> is shorter than <see cref="PartCount"/>, or <paramref name="image"/> is a default (empty) buffer.</exception>
+    public void Predict(in ImageBuffer image, RectangleF face, float rollDegrees, Span<PointF> landmarks)
+    {
+        if (!float.IsFinite(rollDegrees))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rollDegrees), rollDegrees, "The roll must be a finite angle in degrees.");
+        }
+
+        Predict(image, face, landmarks, [], Roll.Create(rollDegrees, face));
+    }
+
     /// <summary>As the public overload; also reports the leaf reached in every tree when <paramref name="leaves"/> is not empty.</summary>
-    internal void Predict(in ImageBuffer image, RectangleF face, Span<PointF> landmarks, Span<int> leaves)
+    internal void Predict(in ImageBuffer image, RectangleF face, Span<PointF> landmarks, Span<int> leaves) =>
+        Predict(image, face, landmarks, leaves, default);
+
+    private void Predict(in ImageBuffer image, RectangleF face, Span<PointF> landmarks, Span<int> leaves, Roll roll)
     {
         if (image.Width < 1)
         {
@@ -196,7 +223,7 @@ public sealed class ShapePredictor
 
             for (int cascade = 0; cascade < CascadeCount; cascade++)
             {
-                ExtractFeatures(sampler, cascade, shape, features, left, top, scaleX, scaleY);
+                ExtractFeatures(sampler, cascade, shape, features, left, top, scaleX, scaleY, roll);
 
                 // The trees of a level read only the level's pixels, so all leaves are found first; then the leaf
                 // vectors (scattered over the model's 65 MB) are summed with the next ones already being fetched.
@@ -218,7 +245,13 @@ public sealed class ShapePredictor
 
             for (int i = 0; i < PartCount; i++)
             {
-                landmarks[i] = new PointF((float)((scaleX * shape[2 * i]) + left), (float)((scaleY * shape[(2 * i) + 1]) + top));
+                double x = (scaleX * shape[2 * i]) + left, y = (scaleY * shape[(2 * i) + 1]) + top;
+                if (roll.IsRotated)
+                {
+                    (x, y) = roll.ToImage(x, y);
+                }
+
+                landmarks[i] = new PointF((float)x, (float)y);
             }
         }
         finally
@@ -244,7 +277,7 @@ public sealed class ShapePredictor
     /// <summary>dlib's <c>extract_feature_pixel_values</c> for one cascade level.</summary>
     private void ExtractFeatures(
         in IntensitySampler sampler, int cascade, ReadOnlySpan<float> shape, Span<float> features,
-        double left, double top, double scaleX, double scaleY)
+        double left, double top, double scaleX, double scaleY, in Roll roll)
     {
         // find_tform_between_shapes(initial, current), cast to float as dlib does: m = [[a, -b], [b, a]].
         (double a, double b) = SimilarityFromInitial(shape);
@@ -269,9 +302,17 @@ public sealed class ShapePredictor
             float px = (m00 * dx) + (m01 * dy) + shape[anchor];
             float py = (m10 * dx) + (m11 * dy) + shape[anchor + 1];
 
-            // Double, to image pixels, rounded as dlib converts to point: floor(v + 0.5).
-            double x = Math.Floor((scaleX * px) + left + 0.5);
-            double y = Math.Floor((scaleY * py) + top + 0.5);
+            // Double, to image pixels, rounded as dlib converts to point: floor(v + 0.5). A rolled face's upright
+            // frame is mapped into the image first, then rounded once (the nearest pixel of the turned image).
+            double vx = (scaleX * px) + left;
+            double vy = (scaleY * py) + top;
+            if (roll.IsRotated)
+            {
+                (vx, vy) = roll.ToImage(vx, vy);
+            }
+
+            double x = Math.Floor(vx + 0.5);
+            double y = Math.Floor(vy + 0.5);
             features[i] = x >= 0 && x <= maxX && y >= 0 && y <= maxY ? sampler.At((int)x, (int)y) : 0f;
         }
     }
@@ -490,5 +531,39 @@ public sealed class ShapePredictor
     }
 
     /// <summary>One tree node: go left when <c>features[Feature1] - features[Feature2] &gt; Threshold</c>.</summary>
+    /// <summary>The rotation from a rolled face's upright frame to the image, about the face box's centre; default is none.</summary>
+    private readonly struct Roll
+    {
+        private readonly double _cos, _sin, _cx, _cy;
+
+        private Roll(double cos, double sin, double cx, double cy)
+        {
+            _cos = cos;
+            _sin = sin;
+            _cx = cx;
+            _cy = cy;
+            IsRotated = true;
+        }
+
+        public bool IsRotated { get; }
+
+        public static Roll Create(float degrees, RectangleF face)
+        {
+            if (degrees == 0f)
+            {
+                return default;
+            }
+
+            double r = degrees * (Math.PI / 180);
+            return new Roll(Math.Cos(r), Math.Sin(r), face.X + ((face.Width - 1.0) / 2), face.Y + ((face.Height - 1.0) / 2));
+        }
+
+        public (double X, double Y) ToImage(double x, double y)
+        {
+            double dx = x - _cx, dy = y - _cy;
+            return (_cx + (_cos * dx) - (_sin * dy), _cy + (_sin * dx) + (_cos * dy));
+        }
+    }
+
     private readonly record struct Split(int Feature1, int Feature2, float Threshold);
 }

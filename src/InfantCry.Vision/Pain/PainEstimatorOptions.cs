@@ -1,5 +1,7 @@
 using InfantCry.Onnx.Sessions;
 using InfantCry.Vision.Faces;
+using InfantCry.Vision.Landmarks;
+using InfantCry.Vision.Quality;
 using InfantCry.Vision.Sequencing;
 
 namespace InfantCry.Vision.Pain;
@@ -20,8 +22,12 @@ public sealed class PainEstimatorOptions
 {
     private readonly SequenceOptions _sequence = SequenceOptions.Default;
     private readonly float _minFaceConfidence;
+    private readonly FaceLandmarkerOptions _landmarks = FaceLandmarkerOptions.Default;
 
-    /// <summary>The study's settings: windows of 4 frames, stride 1, <see cref="NoFacePolicy.Reset"/>; any detection the detector reports is used.</summary>
+    /// <summary>
+    /// Windows of 4 frames, stride 1, <see cref="NoFacePolicy.Reset"/> (the study's); any detection the detector
+    /// reports is used; faces searched at every roll; the default quality gate and state hysteresis.
+    /// </summary>
     public static PainEstimatorOptions Default { get; } = new();
 
     /// <summary>
@@ -35,6 +41,39 @@ public sealed class PainEstimatorOptions
         get => _sequence;
         init => _sequence = value ?? throw new ArgumentNullException(nameof(Sequence));
     }
+
+    /// <summary>
+    /// How faces at any roll are searched for by the detector that
+    /// <see cref="PainLevelEstimator.Create(string, string, string?, PainFaceDetector, PainEstimatorOptions?, OnnxSessionOptions?)"/>
+    /// loads (it wraps it in a <see cref="RotatingFaceDetector"/>); <see langword="null"/> for upright faces only.
+    /// Default <see langword="null"/>: the search is opt-in (for example <see cref="RotationSearchOptions.Default"/>,
+    /// passes every 45 degrees) until it meets issue 14's rotation targets; today it tells a face from the same face
+    /// upside down too rarely (see the README's rotation table), and it runs the detector up to 8 times per frame. An
+    /// estimator built on a detector of the caller's uses that detector as it is.
+    /// </summary>
+    public RotationSearchOptions? RotationSearch { get; init; }
+
+    /// <summary>How the landmarks of a rolled face are fitted. Default <see cref="FaceLandmarkerOptions.Default"/>.</summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public FaceLandmarkerOptions Landmarks
+    {
+        get => _landmarks;
+        init => _landmarks = value ?? throw new ArgumentNullException(nameof(Landmarks));
+    }
+
+    /// <summary>
+    /// The quality gate: a frame whose face is not seen well enough gets no estimate (its
+    /// <see cref="Abstractions.Pain.PainFrameResult.AbstentionReason"/> says why) and counts as a frame without a face
+    /// for <see cref="Sequence"/>; <see langword="null"/> to estimate from every detected face. Default
+    /// <see cref="FaceQualityOptions.Default"/>. Frames given with their landmarks are measured but not gated.
+    /// </summary>
+    public FaceQualityOptions? Quality { get; init; } = FaceQualityOptions.Default;
+
+    /// <summary>
+    /// Hysteresis of the smoothed states (<see cref="Abstractions.Pain.PainFrameResult.State"/>, <see cref="PainLevelEstimator.States"/>);
+    /// <see langword="null"/> for no states. Default <see cref="PainStateOptions.Default"/>.
+    /// </summary>
+    public PainStateOptions? States { get; init; } = PainStateOptions.Default;
 
     /// <summary>
     /// Detections below this confidence count as "no face", 0..1. Default 0 (keep whatever the detector reports,

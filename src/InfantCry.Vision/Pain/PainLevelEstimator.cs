@@ -10,6 +10,7 @@ using InfantCry.Shared;
 using InfantCry.Vision.Alignment;
 using InfantCry.Vision.Faces;
 using InfantCry.Vision.Landmarks;
+using InfantCry.Vision.Quality;
 using InfantCry.Vision.Sequencing;
 
 namespace InfantCry.Vision.Pain;
@@ -63,7 +64,8 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     private readonly IInferenceSession _sequence;
     private readonly IFaceDetector? _detector;
     private readonly ShapePredictor? _predictor;
-    private readonly Func<RectangleF, RectangleF> _toDlibBox;
+    private readonly FaceLandmarker? _landmarker;
+    private readonly FaceQualityGate? _gate;
     private readonly IDisposable[] _owned;
     private readonly FaceAligner _aligner;
     private readonly FrameSequencer _sequencer;
@@ -73,6 +75,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     private readonly float[] _aligned, _latent, _crying = new float[2], _pain = new float[PainLevels];
     private readonly PointF[] _points = new PointF[LandmarkCount];
     private long _frameIndex;
+    private float _lastRoll;
     private bool _disposed;
 
     /// <summary>Builds an estimator over loaded models; the models may be shared with other estimators.</summary>
@@ -111,12 +114,16 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         _sequence = sequence;
         _detector = detector;
         _predictor = predictor;
-        _toDlibBox = toDlibBox ?? detector switch
+        IFaceDetector? upright = detector is RotatingFaceDetector r ? r.Inner : detector;
+        Func<RectangleF, RectangleF> toBox = toDlibBox ?? upright switch
         {
             UltraFaceDetector => DlibFaceBox.FromUltraFace,
             YuNetDetector => DlibFaceBox.FromYuNet,
             _ => static b => b,
         };
+        _landmarker = predictor is null ? null : new FaceLandmarker(predictor, toBox, Options.Landmarks);
+        _gate = Options.Quality is null ? null : new FaceQualityGate(Options.Quality);
+        States = Options.States is null ? null : new PainStateTracker(Options.States);
         _owned = ownsModels ? [encoder, sequence, .. detector is IDisposable dd ? [dd] : Array.Empty<IDisposable>()] : [];
         _aligner = new FaceAligner(new AlignmentOptions { Width = w, Height = h });
         _sequencer = new FrameSequencer(d, Options.Sequence);
@@ -129,6 +136,13 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
 
     /// <summary>The settings.</summary>
     public PainEstimatorOptions Options { get; }
+
+    /// <summary>
+    /// The smoothed states of the stream (subscribe to its <see cref="PainStateTracker.CryingStarted"/>,
+    /// <see cref="PainStateTracker.CryingStopped"/> and <see cref="PainStateTracker.PainLevelChanged"/> events);
+    /// <see langword="null"/> when <see cref="PainEstimatorOptions.States"/> is null.
+    /// </summary>
+    public PainStateTracker? States { get; }
 
     /// <summary>Latent values per frame (D, 640 for the study's encoder).</summary>
     public int LatentLength => _latent.Length;
@@ -169,6 +183,10 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         IFaceDetector detector = detectorKind == PainFaceDetector.YuNet
             ? opened.Add(YuNetDetector.Create(detectorModelPath, sessionOptions: sessionOptions))
             : opened.Add(UltraFaceDetector.Create(detectorModelPath, sessionOptions: sessionOptions));
+        if ((options ?? PainEstimatorOptions.Default).RotationSearch is { } search)
+        {
+            detector = opened.Add(new RotatingFaceDetector(detector, search, ownsDetector: true));
+        }
         OnnxInferenceSession encoder = opened.Add(OnnxInferenceSession.Create(encoderPath, sessionOptions));
         OnnxInferenceSession sequence = opened.Add(OnnxInferenceSession.Create(sequencePath, sessionOptions));
         return opened.HandOver(new PainLevelEstimator(encoder, sequence, detector, predictor, options, ownsModels: true));
@@ -226,7 +244,9 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<FaceDetection> faces = _detector.Detect(frame.Image, cancellationToken);
+        IReadOnlyList<FaceDetection> faces = _detector is RotatingFaceDetector rotating
+            ? rotating.Detect(frame.Image, _lastRoll, cancellationToken)
+            : _detector.Detect(frame.Image, cancellationToken);
         int best = -1;
         for (int i = 0; i < faces.Count; i++)
         {
@@ -241,9 +261,22 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
             return NoFace(frame, cancellationToken);
         }
 
-        RectangleF box = faces[best].Box;
-        _predictor.Predict(frame.Image, _toDlibBox(box), _points);
-        return WithFace(frame, box, _points, cancellationToken);
+        FaceDetection face = faces[best];
+        float roll = _landmarker!.Fit(frame.Image, face, _points);
+        _lastRoll = FaceLandmarker.EyeRoll(_points);
+        FaceQuality quality = FaceQualityGate.Measure(frame.Image, face, _points, roll);
+        if (_gate?.Check(quality) is string reason)
+        {
+            long index = _frameIndex++;
+            _sequencer.ProcessNoFace(out _);
+            return Track(new PainFrameResult
+            {
+                FrameIndex = index, Timestamp = frame.Timestamp, FaceFound = true, FaceBox = face.Box, Landmarks = _points.ToArray(),
+                HasEstimate = false, Quality = quality, AbstentionReason = reason,
+            });
+        }
+
+        return WithFace(frame, face.Box, _points, quality, cancellationToken);
     }
 
     /// <summary>Processes a frame whose 68 landmarks the caller already has (no detection, no landmark prediction).</summary>
@@ -276,7 +309,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
             y1 = MathF.Max(y1, p.Y);
         }
 
-        return WithFace(frame, RectangleF.FromLTRB(x0, y0, x1, y1), landmarks, cancellationToken);
+        return WithFace(frame, RectangleF.FromLTRB(x0, y0, x1, y1), landmarks, null, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -295,7 +328,9 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     public void Reset()
     {
         _sequencer.Reset();
+        States?.Reset();
         _frameIndex = 0;
+        _lastRoll = 0;
     }
 
     /// <summary>Disposes the models when the estimator owns them (made by <c>Create</c>).</summary>
@@ -317,10 +352,12 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     {
         long index = _frameIndex++;
         bool due = _sequencer.ProcessNoFace(out FrameWindow window);
-        return Estimate(index, frame.Timestamp, false, null, [], due, window, cancellationToken);
+        return Estimate(index, frame.Timestamp, false, null, [], due, window, null, cancellationToken);
     }
 
-    private PainFrameResult WithFace(in VideoFrame frame, RectangleF box, ReadOnlySpan<PointF> landmarks, CancellationToken cancellationToken)
+    private PainFrameResult Track(PainFrameResult result) => States is null ? result : result with { State = States.Update(result) };
+
+    private PainFrameResult WithFace(in VideoFrame frame, RectangleF box, ReadOnlySpan<PointF> landmarks, FaceQuality? quality, CancellationToken cancellationToken)
     {
         _aligner.Align(frame.Image, landmarks, _aligned);
         _encoder.Run(
@@ -329,14 +366,18 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
             cancellationToken);
         long index = _frameIndex++;
         bool due = _sequencer.Process(_latent, out FrameWindow window);
-        return Estimate(index, frame.Timestamp, true, box, landmarks.ToArray(), due, window, cancellationToken);
+        return Estimate(index, frame.Timestamp, true, box, landmarks.ToArray(), due, window, quality, cancellationToken);
     }
 
-    private PainFrameResult Estimate(long index, TimeSpan time, bool face, RectangleF? box, PointF[] landmarks, bool due, in FrameWindow window, CancellationToken cancellationToken)
+    private PainFrameResult Estimate(long index, TimeSpan time, bool face, RectangleF? box, PointF[] landmarks, bool due, in FrameWindow window, FaceQuality? quality, CancellationToken cancellationToken)
     {
         if (!due)
         {
-            return new PainFrameResult { FrameIndex = index, Timestamp = time, FaceFound = face, FaceBox = box, Landmarks = landmarks, HasEstimate = false };
+            return Track(new PainFrameResult
+            {
+                FrameIndex = index, Timestamp = time, FaceFound = face, FaceBox = box, Landmarks = landmarks, HasEstimate = false, Quality = quality,
+                AbstentionReason = face ? null : "no face",
+            });
         }
 
         _sequence.Run(
@@ -352,7 +393,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
             }
         }
 
-        return new PainFrameResult
+        return Track(new PainFrameResult
         {
             FrameIndex = index,
             Timestamp = time,
@@ -363,7 +404,8 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
             CryingProbability = _crying[1],
             PainProbabilities = (float[])_pain.Clone(),
             Level = (PainLevel)level,
-        };
+            Quality = quality,
+        });
     }
 
     private static void Require(string path, string howToMake)

@@ -76,6 +76,8 @@ public sealed class RealModelTests
         return matched;
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [TestCase("ultraface")]
     [TestCase("yunet")]
     public void Detections_agree_with_dlibs_hog_detector(string kind)
@@ -105,6 +107,7 @@ public sealed class RealModelTests
         Assert.That(recall, Is.GreaterThanOrEqualTo(MinimumRecall));
     }
 
+    [Category("SharedAssets")]
     [TestCase("ultraface")]
     [TestCase("yunet")]
     public void An_image_without_a_face_gives_an_empty_result(string kind)
@@ -127,6 +130,8 @@ public sealed class RealModelTests
         Assert.That(((IFaceDetector)detector).Detect(new ImageBuffer(px, 320, 240, PixelFormat.Rgb24)), Is.Empty);
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void YuNet_eye_key_points_land_on_dlibs_eyes_in_the_right_order()
     {
@@ -164,6 +169,9 @@ public sealed class RealModelTests
         Assert.That(median, Is.LessThan(MedianErrorBoxWidths));
     }
 
+    [Category("MachineTools")]
+    [Category("Models")]
+    [Category("SharedAssets")]
     [TestCase("ultraface")]
     [TestCase("yunet")]
     public void Landmarks_from_converted_detector_boxes_agree_with_landmarks_from_dlibs_boxes(string kind)

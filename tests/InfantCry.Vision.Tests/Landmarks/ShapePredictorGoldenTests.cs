@@ -21,6 +21,8 @@ public sealed class ShapePredictorGoldenTests
     /// </summary>
     private const double LandmarkTolerancePixels = 0.01;
 
+    [Category("MachineTools")]
+    [Category("Models")]
     [TestCaseSource(typeof(LandmarkTestData), nameof(LandmarkTestData.FaceImageNames))]
     public void Landmarks_EqualDlibs_OnEveryFaceOfTheImage(string name)
     {
@@ -52,6 +54,8 @@ public sealed class ShapePredictorGoldenTests
         TestContext.Out.WriteLine($"{name}: {image.Faces.Count} faces, max |ours - dlib| = {worst:E2} px");
     }
 
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Oracle_FoundFacesInTheSharedImages()
     {
@@ -59,6 +63,8 @@ public sealed class ShapePredictorGoldenTests
         Assert.That(LandmarkTestData.Oracle.Sum(i => i.Faces.Count), Is.GreaterThanOrEqualTo(60));
     }
 
+    [Category("MachineTools")]
+    [Category("Models")]
     [Test]
     public void Landmarks_AreTheSame_ForRgbBgrRgbaGrayAndPaddedRows()
     {

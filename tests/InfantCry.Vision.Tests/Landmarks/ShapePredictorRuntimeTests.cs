@@ -8,6 +8,7 @@ namespace InfantCry.Vision.Tests.Landmarks;
 [TestFixture]
 public sealed class ShapePredictorRuntimeTests
 {
+    [Category("MachineTools")]
     [Test]
     public void RealModel_HasDlibs68PointLayout()
     {
@@ -16,6 +17,7 @@ public sealed class ShapePredictorRuntimeTests
         Assert.That((model.PartCount, model.CascadeCount, model.TreeCount), Is.EqualTo((68, 15, 7500)));
     }
 
+    [Category("MachineTools")]
     [Test]
     public void RealModel_Truncated_IsAnInvalidModelThatSaysWhere()
     {
@@ -29,6 +31,8 @@ public sealed class ShapePredictorRuntimeTests
             Throws.TypeOf<InvalidModelException>().With.Message.Contains("truncated").And.Message.Contains("forest"));
     }
 
+    [Category("MachineTools")]
+    [Category("Models")]
     [Test]
     public void Predict_AllocatesNothing_InSteadyState()
     {
@@ -46,6 +50,8 @@ public sealed class ShapePredictorRuntimeTests
         Assert.That(allocated, Is.Zero);
     }
 
+    [Category("MachineTools")]
+    [Category("Models")]
     [Test]
     public void Predict_FromManyThreads_EqualsSequential()
     {

@@ -78,6 +78,7 @@ public sealed class PainLevelEstimatorTests
 
     private static VideoFrame Frame(PainTestData.Clip clip, int i) => new(clip.Image(i), TimeSpan.FromSeconds(i / 3.0));
 
+    [Category("Models")]
     [Test]
     public void Test_subjects_windows_reach_the_python_reports_accuracy()
     {
@@ -127,6 +128,7 @@ public sealed class PainLevelEstimatorTests
         }
     }
 
+    [Category("Models")]
     [Test]
     public void Estimates_start_at_the_T_th_frame_and_carry_the_face()
     {
@@ -157,6 +159,7 @@ public sealed class PainLevelEstimatorTests
         }
     }
 
+    [Category("Models")]
     [Test]
     public void No_face_frames_follow_the_sequencer_policy()
     {
@@ -183,6 +186,7 @@ public sealed class PainLevelEstimatorTests
         }
     }
 
+    [Category("Models")]
     [Test]
     public void Reset_starts_a_new_stream_that_matches_a_fresh_estimator()
     {
@@ -206,6 +210,7 @@ public sealed class PainLevelEstimatorTests
         }
     }
 
+    [Category("Models")]
     [Test]
     public void Steady_state_allocates_only_the_results()
     {
@@ -229,6 +234,7 @@ public sealed class PainLevelEstimatorTests
         Assert.That(perFrame, Is.LessThanOrEqualTo(ResultBytesBound));
     }
 
+    [Category("Models")]
     [Test]
     public async Task Estimators_sharing_sessions_on_parallel_streams_match_their_sequential_runs()
     {
@@ -263,6 +269,7 @@ public sealed class PainLevelEstimatorTests
         Assert.That(() => again.Process(Frame(clips[0], 0), clips[0].Landmarks[0]), Throws.Nothing);
     }
 
+    [Category("Models")]
     [Test]
     public void Wrong_landmark_counts_are_rejected()
     {
@@ -272,17 +279,24 @@ public sealed class PainLevelEstimatorTests
         Assert.That(() => estimator.Process(Frame(clip, 0)), Throws.InvalidOperationException.With.Message.Contains("landmarks"));
     }
 
+    [Category("MachineTools")]
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
-    public void Missing_model_file_is_named_with_its_setup_step()
+    public void Missing_model_file_is_named_with_the_package_or_terms_that_bring_it()
     {
         string empty = Path.Combine(Path.GetTempPath(), "infantcry-no-models-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(empty);
         try
         {
             Assert.That(() => PainLevelEstimator.Create(empty, PainTestData.UltraFacePath),
-                Throws.TypeOf<InvalidModelException>().With.Message.Contains(PainLevelEstimator.EncoderFileName).And.Message.Contains("40-pain.sh"));
+                Throws.TypeOf<InvalidModelException>().With.Message.Contains(PainLevelEstimator.EncoderFileName).And.Message.Contains("InfantCry.Models.Pain"));
             Assert.That(() => PainLevelEstimator.Create(PainTestData.ModelsFolder, Path.Combine(empty, "detector.onnx")),
-                Throws.TypeOf<InvalidModelException>().With.Message.Contains("detector.onnx"));
+                Throws.TypeOf<InvalidModelException>().With.Message.Contains("detector.onnx").And.Message.Contains("InfantCry.Models.FaceDetection"));
+            // dlib's model: no default package carries it (research use only); the message says where to get it and on what terms.
+            Assert.That(() => PainLevelEstimator.Create(PainTestData.ModelsFolder, PainTestData.UltraFacePath, Path.Combine(empty, "shape_predictor_68_face_landmarks.dat")),
+                Throws.TypeOf<InvalidModelException>().With.Message.Contains("research use only").And.Message.Contains("InfantCry.Models.Dlib68"));
+            Assert.That(() => PainLevelEstimator.CreateDefault(), Throws.TypeOf<InvalidModelException>().With.Message.Contains("dotnet add package InfantCry.Models.Pain"));
         }
         finally
         {
@@ -300,6 +314,9 @@ public sealed class PainLevelEstimatorTests
         Assert.That(() => new PainEstimatorOptions { Sequence = null! }, Throws.TypeOf<ArgumentNullException>());
     }
 
+    [Category("MachineTools")]
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public async Task Detector_path_streams_a_clip_and_stops_on_cancellation()
     {
@@ -350,6 +367,9 @@ public sealed class PainLevelEstimatorTests
         Assert.That(seen, Is.EqualTo(2), "no frame after the cancellation");
     }
 
+    [Category("MachineTools")]
+    [Category("Models")]
+    [Category("SharedAssets")]
     [Test]
     public void Detector_path_reports_no_face_on_an_empty_frame()
     {

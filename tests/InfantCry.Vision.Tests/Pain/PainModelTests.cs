@@ -8,6 +8,7 @@ using InfantCry.Vision.Alignment;
 namespace InfantCry.Vision.Tests.Pain;
 
 /// <summary>The exported pain models and the alignment against the Python side's check files (artifacts/models).</summary>
+[Category("Models")]
 [TestFixture]
 public sealed class PainModelTests
 {

@@ -1,0 +1,250 @@
+using System.Drawing;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Faces;
+using InfantCry.Vision.Landmarks;
+using InfantCry.Vision.Tests.Landmarks;
+using InfantCry.Vision.Tests.Pain;
+
+namespace InfantCry.Vision.Tests.Faces;
+
+/// <summary>
+/// Issue 14's rotation table: each test image is placed in the middle of a square canvas (side = its diagonal, so no
+/// part leaves the canvas at any angle) and turned in 15-degree steps; UltraFace behind a <see cref="RotatingFaceDetector"/>
+/// and the <see cref="FaceLandmarker"/> must find the faces plain UltraFace finds upright and place dlib's 68 points
+/// where the upright points, turned by the same angle, are. Writes artifacts/reports/rotation-&lt;source&gt;.json and
+/// rotation.md.
+/// </summary>
+[Category("MachineTools")]
+[Category("Models")]
+[Category("SharedAssets")]
+[TestFixture]
+[NonParallelizable]
+[Category("Models")]
+public sealed class RotationInvarianceTests
+{
+    /// <summary>Issue 14's target: at every angle, faces found >= 95% of those found upright.</summary>
+    private const double MinimumFoundShare = 0.95;
+
+    /// <summary>
+    /// Issue 14's target: landmarks within 3% of the inter-ocular distance of the upright landmarks turned by the same
+    /// angle. Measured per face as the mean distance over the 68 points divided by the distance between the outer eye
+    /// corners (points 36 and 45, 300-W's inter-ocular normalisation) of the upright fit; asserted on the mean over
+    /// the faces found at each angle.
+    /// </summary>
+    private const double MaximumMeanError = 0.03;
+
+    /// <summary>
+    /// A turned face is the upright one when their boxes, compared upright at their centres, overlap with IoU >= 0.3
+    /// (RealModelTests' rule); different faces overlap ~0.
+    /// </summary>
+    private const float SameFaceIoU = 0.3f;
+
+    private static readonly int[] Angles = [.. Enumerable.Range(0, 24).Select(i => i * 15)];
+
+    [Test]
+    [Explicit("Issue 14 target not met yet (see the README rotation table and the issue note); run with --filter to measure. Kept as written, not loosened.")]
+    public void Photos_rotated_in_15_degree_steps() =>
+        Run("photos", "dlib's example photos of adults (../shared/data/faces)", LandmarkTestData.Oracle.Select(o => (o.Name, o.Image)).ToList());
+
+    [Test]
+    [Explicit("Issue 14 target not met yet (see the README rotation table and the issue note); run with --filter to measure. Kept as written, not loosened.")]
+    public void Synthetic_infants_rotated_in_15_degree_steps()
+    {
+        // One frame (the middle one) of every clip of the synthetic set: different subjects, poses and expressions.
+        var images = new List<(string, ImageBuffer)>();
+        foreach (string name in PainTestData.ClipNames.Order(StringComparer.Ordinal).Take(24))
+        {
+            PainTestData.Clip clip = PainTestData.LoadClip(name);
+            images.Add((name, clip.Image(clip.Frames.Count / 2)));
+        }
+
+        Run("synthetic", "synthetic infant faces rendered by the project's generator (pain-synth-small)", images);
+    }
+
+    private static void Run(string source, string description, List<(string Name, ImageBuffer Image)> images)
+    {
+        string detectorPath = PainTestData.UltraFacePath;
+        if (!File.Exists(detectorPath))
+        {
+            Assert.Fail($"{detectorPath} is missing: the shared assets (../shared/models/face) are needed.");
+        }
+
+        ShapePredictor predictor = LandmarkTestData.Model;
+        using UltraFaceDetector upright = UltraFaceDetector.Create(detectorPath);
+        var rotating = new RotatingFaceDetector(upright);
+        var landmarker = new FaceLandmarker(predictor, DlibFaceBox.FromUltraFace);
+        var found = new int[Angles.Length];
+        var errors = new List<double>[Angles.Length];
+        for (int a = 0; a < Angles.Length; a++)
+        {
+            errors[a] = [];
+        }
+
+        int uprightFaces = 0;
+        var points = new PointF[68];
+        foreach ((string name, ImageBuffer image) in images)
+        {
+            int side = (int)Math.Ceiling(Math.Sqrt((double)(image.Width * image.Width) + (image.Height * image.Height)));
+            ImageBuffer canvas0 = Turn(image, side, 0);
+            var reference = new List<(RectangleF Box, PointF[] Points, double Iod)>();
+            foreach (FaceDetection f in upright.Detect(canvas0))
+            {
+                // The study's upright path: dlib's predictor on the converted box.
+                PointF[] p = predictor.Predict(canvas0, DlibFaceBox.FromUltraFace(f.Box));
+                reference.Add((f.Box, p, Distance(p[36], p[45])));
+            }
+
+            uprightFaces += reference.Count;
+            for (int a = 0; a < Angles.Length; a++)
+            {
+                ImageBuffer turned = Turn(image, side, Angles[a]);
+                IReadOnlyList<FaceDetection> faces = rotating.Detect(turned);
+                var used = new bool[faces.Count];
+                foreach ((RectangleF box, PointF[] refPoints, double iod) in reference)
+                {
+                    // Boxes compared upright (a found face's box is in its own upright frame), at the turned centre.
+                    PointF centre = Rotate(new PointF(box.X + (box.Width / 2), box.Y + (box.Height / 2)), side, Angles[a]);
+                    var moved = new RectangleF(centre.X - (box.Width / 2), centre.Y - (box.Height / 2), box.Width, box.Height);
+                    int best = -1;
+                    float bestIoU = SameFaceIoU;
+                    for (int i = 0; i < faces.Count; i++)
+                    {
+                        float iou = NonMaxSuppression.IoU(moved, faces[i].Box);
+                        if (!used[i] && iou >= bestIoU)
+                        {
+                            best = i;
+                            bestIoU = iou;
+                        }
+                    }
+
+                    if (best < 0)
+                    {
+                        continue;
+                    }
+
+                    used[best] = true;
+                    found[a]++;
+                    landmarker.Fit(turned, faces[best], points);
+                    double sum = 0;
+                    for (int k = 0; k < 68; k++)
+                    {
+                        sum += Distance(points[k], Rotate(refPoints[k], side, Angles[a]));
+                    }
+
+                    errors[a].Add(sum / 68 / iod);
+                }
+            }
+        }
+
+        var rows = new List<Dictionary<string, object>>();
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"## {description}: {images.Count} images, {uprightFaces} faces found upright by UltraFace RFB-320");
+        md.AppendLine();
+        md.AppendLine("| angle (deg) | found / upright | share | mean landmark error (% IOD) | median | max | faces within 3% |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        for (int a = 0; a < Angles.Length; a++)
+        {
+            double[] e = [.. errors[a].Order()];
+            double share = uprightFaces == 0 ? 0 : (double)found[a] / uprightFaces;
+            double mean = e.Length == 0 ? double.NaN : e.Average();
+            double median = e.Length == 0 ? double.NaN : e[e.Length / 2];
+            double max = e.Length == 0 ? double.NaN : e[^1];
+            int within = e.Count(x => x <= MaximumMeanError);
+            rows.Add(new Dictionary<string, object>
+            {
+                ["angle"] = Angles[a], ["found"] = found[a], ["upright"] = uprightFaces, ["share"] = share,
+                ["mean_error_iod"] = mean, ["median_error_iod"] = median, ["max_error_iod"] = max, ["within_3pct"] = within,
+            });
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {Angles[a]} | {found[a]} / {uprightFaces} | {share:P1} | {100 * mean:F2} | {100 * median:F2} | {100 * max:F2} | {within} / {e.Length} |");
+        }
+
+        string reports = Path.Combine(LandmarkTestData.ArtifactsDirectory, "reports");
+        Directory.CreateDirectory(reports);
+        File.WriteAllText(
+            Path.Combine(reports, $"rotation-{source}.json"),
+            JsonSerializer.Serialize(new Dictionary<string, object> { ["source"] = description, ["images"] = images.Count, ["angles"] = rows }, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(reports, $"rotation-{source}.md"), md.ToString());
+        WriteSummary(reports);
+        TestContext.Out.WriteLine(md.ToString());
+
+        Assert.That(uprightFaces, Is.GreaterThan(0), "UltraFace must find faces upright for the table to mean anything");
+        Assert.Multiple(() =>
+        {
+            for (int a = 0; a < Angles.Length; a++)
+            {
+                Assert.That((double)found[a] / uprightFaces, Is.GreaterThanOrEqualTo(MinimumFoundShare), $"{source}: share of upright faces found at {Angles[a]} degrees");
+                Assert.That(errors[a].Count == 0 ? double.PositiveInfinity : errors[a].Average(), Is.LessThanOrEqualTo(MaximumMeanError), $"{source}: mean landmark error / IOD at {Angles[a]} degrees");
+            }
+        });
+    }
+
+    private static void WriteSummary(string reports)
+    {
+        var md = new StringBuilder("# Faces and landmarks at any roll (issue 14)\n\n");
+        md.AppendLine("UltraFace RFB-320 behind RotatingFaceDetector (passes every 45 degrees) and FaceLandmarker (dlib's 68-point model), written by RotationInvarianceTests.");
+        md.AppendLine("Each image is centred on a square canvas whose side is its diagonal and turned about the centre; the upright reference is plain UltraFace and dlib's predictor on the unturned canvas.");
+        md.AppendLine("Landmark error: per face, mean distance over the 68 points to the upright points turned by the same angle, divided by the upright outer-eye-corner distance (points 36-45).");
+        md.AppendLine();
+        foreach (string f in Directory.GetFiles(reports, "rotation-*.md").Order(StringComparer.Ordinal))
+        {
+            md.AppendLine(File.ReadAllText(f));
+        }
+
+        File.WriteAllText(Path.Combine(reports, "rotation.md"), md.ToString());
+    }
+
+    private static double Distance(PointF a, PointF b) => Math.Sqrt(((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y)));
+
+    /// <summary>Where a point of the image centred on the canvas lands when the canvas is turned by the angle (clockwise on screen).</summary>
+    private static PointF Rotate(PointF p, int side, int angle)
+    {
+        double c = (side - 1) / 2.0, r = angle * Math.PI / 180, cos = Math.Cos(r), sin = Math.Sin(r);
+        double dx = p.X - c, dy = p.Y - c;
+        return new PointF((float)(c + (cos * dx) - (sin * dy)), (float)(c + (sin * dx) + (cos * dy)));
+    }
+
+    /// <summary>The image centred on a black square canvas, turned by the angle about the canvas centre (bilinear).</summary>
+    private static ImageBuffer Turn(in ImageBuffer image, int side, int angle)
+    {
+        int w = image.Width, h = image.Height;
+        double ox = (side - w) / 2.0, oy = (side - h) / 2.0, c = (side - 1) / 2.0;
+        double r = -angle * Math.PI / 180, cos = Math.Cos(r), sin = Math.Sin(r);
+        var dst = new byte[side * side * 3];
+        for (int y = 0; y < side; y++)
+        {
+            for (int x = 0; x < side; x++)
+            {
+                // Inverse map: the canvas pixel comes from the unturned canvas at R(-angle) (q - c) + c.
+                double dx = x - c, dy = y - c;
+                double sx = c + (cos * dx) - (sin * dy) - ox, sy = c + (sin * dx) + (cos * dy) - oy;
+                if (angle % 90 == 0)
+                {
+                    sx = Math.Round(sx);
+                    sy = Math.Round(sy);
+                }
+
+                if (!(sx >= 0 && sy >= 0 && sx <= w - 1 && sy <= h - 1))
+                {
+                    continue;
+                }
+
+                int x0 = Math.Min((int)sx, w - 2), y0 = Math.Min((int)sy, h - 2);
+                double ax = sx - x0, ay = sy - y0;
+                ReadOnlySpan<byte> r0 = image.GetRow(y0), r1 = image.GetRow(y0 + 1);
+                for (int k = 0; k < 3; k++)
+                {
+                    double top = r0[(x0 * 3) + k] + (ax * (r0[((x0 + 1) * 3) + k] - r0[(x0 * 3) + k]));
+                    double bottom = r1[(x0 * 3) + k] + (ax * (r1[((x0 + 1) * 3) + k] - r1[(x0 * 3) + k]));
+                    dst[(((y * side) + x) * 3) + k] = (byte)Math.Round(top + (ay * (bottom - top)));
+                }
+            }
+        }
+
+        return new ImageBuffer(dst, side, side, PixelFormat.Rgb24);
+    }
+}
