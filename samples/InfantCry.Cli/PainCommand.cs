@@ -86,16 +86,22 @@ public static class PainCommand
         try
         {
             Stream source = decoder.Process.StandardOutput.BaseStream;
-            while ((maxFrames == 0 || results.Count < maxFrames) && source.ReadAtLeast(frame, frameBytes, throwOnEndOfStream: false) == frameBytes)
+            Ui.WithProgress("pain", maxFrames > 0 ? maxFrames : null, "frames", step =>
             {
-                var image = new ImageBuffer(frame, width, height, PixelFormat.Rgb24);
-                clock.Start();
-                PainFrameResult r = estimator.Process(new VideoFrame(image, TimeSpan.FromSeconds(results.Count * secondsPerFrame)), ct);
-                clock.Stop();
-                results.Add(r);
-                Annotate(frame, width, height, r);
-                encoder.Process.StandardInput.BaseStream.Write(frame);
-            }
+                while ((maxFrames == 0 || results.Count < maxFrames) && source.ReadAtLeast(frame, frameBytes, throwOnEndOfStream: false) == frameBytes)
+                {
+                    var image = new ImageBuffer(frame, width, height, PixelFormat.Rgb24);
+                    clock.Start();
+                    PainFrameResult r = estimator.Process(new VideoFrame(image, TimeSpan.FromSeconds(results.Count * secondsPerFrame)), ct);
+                    clock.Stop();
+                    results.Add(r);
+                    Annotate(frame, width, height, r);
+                    encoder.Process.StandardInput.BaseStream.Write(frame);
+                    step();
+                }
+
+                return results.Count;
+            });
         }
         finally
         {
