@@ -32,6 +32,7 @@ public class DonateacryCorpusTests
         }
     }
 
+    [Category("SharedAssets")]
     [Test]
     public void Every_clip_decodes_as_8kHz_mono_pcm16_of_6_5_to_7_1_seconds()
     {
