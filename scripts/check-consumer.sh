@@ -89,7 +89,11 @@ BIN=$APP/bin/Release/net10.0
 check "the model packages copy their files into the app's infantcry-models folder" $rc "$(ls "$BIN/infantcry-models" 2>&1)"
 
 # 4. Run it as a user on a machine with only dotnet and the packages: empty HOME, no InfantCry variable.
-wav=$(find "$ASSETS/data/donateacry/hungry" -name '*.wav' | sort | head -n 1)
+# The WAV: the first of a dozen donateacry clips that the CLI hears as a cry, so the app's reason path is exercised too.
+mapfile -t candidates < <(find "$ASSETS/data/donateacry/hungry" -name '*.wav' | sort | head -n 12)
+wav=$(dotnet "$ROOT/samples/InfantCry.Cli/bin/Release/net10.0/infantcry.dll" classify --models "$ROOT/artifacts/models" --json "${candidates[@]}" 2>/dev/null \
+  | python3 -c 'import json,sys; f=[x["file"] for x in json.load(sys.stdin)["files"] if x.get("isCry")]; print(f[0] if f else "")' 2>/dev/null)
+[ -n "$wav" ] || wav=${candidates[0]}
 ogg=$(find "$ASSETS/data/realworld/esc50/crying_baby" -name '*.ogg' | sort | head -n 1)
 photo=$ASSETS/data/faces/bald_guys.jpg
 cp "$wav" "$BIN/recording.wav"; cp "$ogg" "$BIN/clip.ogg"; cp "$photo" "$BIN/photo.jpg"
