@@ -11,7 +11,7 @@ OUT=$ROOT/artifacts/aot
 REPORT=$ROOT/artifacts/reports/aot.md
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 command -v clang >/dev/null || { echo "publish-aot: NativeAOT links with clang (Debian 'clang', installed by scripts/setup.sh)" >&2; exit 2; }
-rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)
+rid=$(dotnet --info | awk '/^ *RID:/ && !r { r = $2 } END { print r }')   # reads all: no SIGPIPE under pipefail
 start=$(date +%s)
 rm -rf "$OUT"
 dotnet publish "$ROOT/samples/InfantCry.Cli/InfantCry.Cli.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$OUT" -nologo -v:q \
@@ -20,7 +20,7 @@ publish_s=$(( $(date +%s) - start ))
 warnings=$(grep -cE "warning (IL|AOT)" "$ROOT/artifacts/aot-publish.log" || true)
 bin=$OUT/infantcry
 size=$(stat -c %s "$bin")
-clip=$(find "$ASSETS/data/donateacry/hungry" -name '*.wav' | sort | head -n 1)
+clip=$(find "$ASSETS/data/donateacry/hungry" -name '*.wav' | sort | sed -n 1p)
 "$bin" classify --models "$ROOT/artifacts/models" --json "$clip" > "$OUT/classify.json"
 python3 - "$OUT/classify.json" <<'PY'
 import json, sys

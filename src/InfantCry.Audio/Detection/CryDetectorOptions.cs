@@ -61,15 +61,7 @@ public sealed class CryDetectorOptions
     public CryDetectorMode Mode
     {
         get => _mode;
-        init
-        {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Mode), value, "Not a defined CryDetectorMode.");
-            }
-
-            _mode = value;
-        }
+        init => _mode = Defined(value, nameof(Mode));
     }
 
     /// <summary>
@@ -99,15 +91,7 @@ public sealed class CryDetectorOptions
     public CryClipPooling Pooling
     {
         get => _pooling;
-        init
-        {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Pooling), value, "Not a defined CryClipPooling.");
-            }
-
-            _pooling = value;
-        }
+        init => _pooling = Defined(value, nameof(Pooling));
     }
 
     /// <summary>How the family's scores are combined. Default <see cref="CryScoreCombination.Max"/>.</summary>
@@ -115,15 +99,7 @@ public sealed class CryDetectorOptions
     public CryScoreCombination Combination
     {
         get => _combination;
-        init
-        {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Combination), value, "Not a defined CryScoreCombination.");
-            }
-
-            _combination = value;
-        }
+        init => _combination = Defined(value, nameof(Combination));
     }
 
     /// <summary>
@@ -139,15 +115,7 @@ public sealed class CryDetectorOptions
     public float Threshold
     {
         get => _threshold;
-        init
-        {
-            if (!(value is > 0f and < 1f))
-            {
-                throw new ArgumentOutOfRangeException(nameof(Threshold), value, "Threshold must be in (0, 1).");
-            }
-
-            _threshold = value;
-        }
+        init => _threshold = OpenUnit(value, nameof(Threshold));
     }
 
     /// <summary>Trained-head probability at or above which audio counts as a cry, in (0, 1). Default 0.5.</summary>
@@ -155,15 +123,7 @@ public sealed class CryDetectorOptions
     public float TrainedHeadThreshold
     {
         get => _trainedThreshold;
-        init
-        {
-            if (!(value is > 0f and < 1f))
-            {
-                throw new ArgumentOutOfRangeException(nameof(TrainedHeadThreshold), value, "TrainedHeadThreshold must be in (0, 1).");
-            }
-
-            _trainedThreshold = value;
-        }
+        init => _trainedThreshold = OpenUnit(value, nameof(TrainedHeadThreshold));
     }
 
     /// <summary>
@@ -191,4 +151,11 @@ public sealed class CryDetectorOptions
 
     /// <summary>The hop in 10 ms frames.</summary>
     internal int HopFrames => (int)(Hop.Ticks / TimeSpan.FromMilliseconds(10).Ticks);
+
+    private static T Defined<T>(T value, string name)
+        where T : struct, Enum =>
+        Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"Not a defined {typeof(T).Name}.");
+
+    private static float OpenUnit(float value, string name) =>
+        value is > 0f and < 1f ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be in (0, 1).");
 }
