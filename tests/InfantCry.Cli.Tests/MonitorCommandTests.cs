@@ -260,7 +260,9 @@ public sealed class MonitorCommandTests
 
         public void Restart()
         {
-            var psi = new ProcessStartInfo("mosquitto") { RedirectStandardError = true, RedirectStandardOutput = true };
+            // Debian installs the broker in /usr/sbin, which a non-login PATH may lack.
+            string program = File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
+            var psi = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
             psi.ArgumentList.Add("-p");
             psi.ArgumentList.Add(_port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _process = Process.Start(psi)!;
