@@ -20,6 +20,15 @@ internal static class AudioInput
     /// <summary>Extensions a folder argument is searched for (the content, not the extension, decides how a file is read).</summary>
     public static readonly string[] Extensions = [".wav", ".ogg", ".mp3", ".m4a", ".aac", ".3gp", ".caf", ".opus", ".webm", ".amr", ".flac"];
 
+    /// <summary>Whether the SDK's <see cref="AudioReader"/> reads the file itself (WAV, Ogg Vorbis, MP3, from its first bytes).</summary>
+    public static bool IsReadableByTheSdk(string path)
+    {
+        Span<byte> head = stackalloc byte[AudioReader.DetectionHeaderBytes];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        int n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return AudioReader.DetectFormat(head[..n]) is not null;
+    }
+
     /// <summary>Reads a whole recording as a mono clip.</summary>
     public static async Task<AudioClip> ReadAsync(string path, CancellationToken cancellationToken)
     {

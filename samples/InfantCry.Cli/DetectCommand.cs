@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using InfantCry.Audio.Decoding;
 using InfantCry.Audio.Detection;
 using InfantCry.Audio.Wav;
 
@@ -45,8 +46,18 @@ public static class DetectCommand
             TrainedHeadThreshold = trained && threshold is { } t ? t : shipped.TrainedHeadThreshold,
         };
         using CryDetector detector = CryDetector.Create(folder.Path, options);
-        AudioClip clip = await AudioInput.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-        CryDetectionResult result = await detector.DetectAsync(clip.Samples, clip.SampleRate, cancellationToken).ConfigureAwait(false);
+        CryDetectionResult result;
+        if (AudioInput.IsReadableByTheSdk(path))
+        {
+            // Streamed block by block: flat memory whatever the recording's length.
+            using AudioReader reader = AudioReader.Open(path);
+            result = await Task.Run(() => detector.Detect(reader, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            AudioClip clip = await AudioInput.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            result = await detector.DetectAsync(clip.Samples, clip.SampleRate, cancellationToken).ConfigureAwait(false);
+        }
         if (json)
         {
             using var stdout = Console.OpenStandardOutput();

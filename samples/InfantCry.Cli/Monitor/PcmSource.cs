@@ -40,7 +40,7 @@ internal abstract class PcmSource : IDisposable
             return new StdinPcmSource(pcmFormat, rate, channels);
         }
 
-        if (!realtime && File.Exists(source) && ReaderPcmSource.CanRead(source))
+        if (!realtime && File.Exists(source) && AudioInput.IsReadableByTheSdk(source))
         {
             return new ReaderPcmSource(source);
         }
@@ -59,14 +59,6 @@ internal sealed class ReaderPcmSource(string path) : PcmSource
     public override string Name => path;
 
     public override bool IsLive => false;
-
-    public static bool CanRead(string path)
-    {
-        Span<byte> head = stackalloc byte[AudioReader.DetectionHeaderBytes];
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        int n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        return AudioReader.DetectFormat(head[..n]) is not null;
-    }
 
     public override ValueTask<int> ReadAsync(Memory<float> destination, CancellationToken cancellationToken)
     {

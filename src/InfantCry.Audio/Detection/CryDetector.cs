@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Inference;
 using InfantCry.Abstractions.Models;
+using InfantCry.Audio.Decoding;
 using InfantCry.Audio.Features;
 using InfantCry.Audio.Resampling;
 using InfantCry.Audio.Yamnet;
@@ -299,6 +300,47 @@ public sealed class CryDetector : IDisposable
         }
 
         return Conclude(classSums, probabilitySum, windows, yamnet.Duration);
+    }
+
+    /// <summary>
+    /// Detects crying in a recording read in chunks from <paramref name="reader"/> (WAV, Ogg Vorbis, MP3 of any length):
+    /// the audio goes through the streaming resampler, frontend and YAMNet block by block, so memory stays flat; only the
+    /// per-window timeline grows (one <see cref="CryDetection"/> per window, about 75,000 for 10 hours). The verdict and
+    /// the windows equal <see cref="Detect(ReadOnlySpan{float}, int, CancellationToken)"/> on the whole recording.
+    /// </summary>
+    /// <param name="reader">The open reader, positioned where detection should start; it is read to its end and not disposed.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The clip verdict and the per-window timeline.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="reader"/> is null.</exception>
+    /// <exception cref="InvalidAudioException">The audio is damaged.</exception>
+    /// <exception cref="InferenceException">The runtime failed.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public CryDetectionResult Detect(AudioReader reader, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        using StreamingCryDetector stream = CreateStreaming(reader.SampleRate);
+        var windows = new List<CryDetection>();
+        float[] buffer = ArrayPool<float>.Shared.Rent(16384);
+        long samples = 0;
+        try
+        {
+            int n;
+            while ((n = reader.Read(buffer)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                samples += n;
+                stream.Process(buffer.AsSpan(0, n), windows, cancellationToken);
+            }
+
+            stream.Flush(windows, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+
+        (double[] classSums, double scoreSum) = stream.Totals;
+        return Conclude(classSums, scoreSum, [.. windows], TimeSpan.FromSeconds((double)samples / reader.SampleRate));
     }
 
     /// <summary>Starts a push-style stream: write PCM chunks as they arrive and collect the windows they complete.</summary>

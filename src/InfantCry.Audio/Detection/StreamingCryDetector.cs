@@ -30,6 +30,8 @@ public sealed class StreamingCryDetector : IDisposable
     private readonly float[] _embeddings;
     private readonly float[] _scores;
     private readonly float[] _windowScores;
+    private readonly double[] _classSums = new double[YamnetEmbedder.ClassCount];   // for the clip verdict of a whole stream
+    private double _scoreSum;
     private int _pendingCount;
     private long _samples16k;                    // 16 kHz samples fed to the frontend (without end padding)
     private long _windows;
@@ -138,6 +140,9 @@ public sealed class StreamingCryDetector : IDisposable
         return (int)(_windows - before);
     }
 
+    /// <summary>The per-class score sums and the window-score sum over every window reported so far (the clip verdict's inputs).</summary>
+    internal (double[] ClassSums, double ScoreSum) Totals => (_classSums, _scoreSum);
+
     /// <summary>Returns the resampler to the detector's pool.</summary>
     public void Dispose()
     {
@@ -181,6 +186,13 @@ public sealed class StreamingCryDetector : IDisposable
         _detector.ScoreBlock(_pending.AsMemory(0, n * YamnetFrontend.PatchLength), n, _embeddings, _scores, _windowScores.AsSpan(0, n), cancellationToken);
         for (int w = 0; w < n; w++)
         {
+            ReadOnlySpan<float> s = _scores.AsSpan(w * YamnetEmbedder.ClassCount, YamnetEmbedder.ClassCount);
+            for (int c = 0; c < s.Length; c++)
+            {
+                _classSums[c] += s[c];
+            }
+
+            _scoreSum += _windowScores[w];
             detections.Add(CryDetector.MakeDetection(_windows++, _hopSamples, _windowScores[w], _detector.Options.ActiveThreshold));
         }
     }

@@ -1,3 +1,5 @@
+using InfantCry.Audio.Tests.Wav;
+using InfantCry.Audio.Decoding;
 using System.Text.Json;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -322,6 +324,28 @@ public class CryDetectorTests
         });
         Assert.That(sink, Is.Not.Empty);
         Assert.That(allocated, Is.Zero);
+    }
+
+    [TestCase(22050, AudioSampleFormat.Float32)]
+    [TestCase(16000, AudioSampleFormat.Pcm16)]
+    public void A_reader_streamed_in_chunks_gives_the_whole_clip_verdict(int rate, AudioSampleFormat format)
+    {
+        // The same recording, once decoded whole and once streamed from its WAV bytes in blocks (flat memory).
+        float[] x = SyntheticAudio.WhiteNoise(0.1, 9.3, rate, seed: 5);
+        byte[] wav = WavBuilder.Simple([.. x.Select(v => (double)v)], format, 1, rate);
+        CryDetector detector = Detector(CryDetectorOptions.Default);
+        CryDetectionResult whole = detector.Detect(WavReader.Read(new MemoryStream(wav)).Samples, rate);
+
+        using var reader = AudioReader.Open(new MemoryStream(wav), "noise.wav");
+        CryDetectionResult streamed = detector.Detect(reader);
+
+        Assert.That(streamed.Windows, Has.Count.EqualTo(whole.Windows.Count));
+        Assert.That(streamed.Windows.Select(w => w.Score), Is.EqualTo(whole.Windows.Select(w => w.Score)).Within(StreamedVsWholeAbsolute));
+        Assert.That(streamed.Windows.Select(w => w.Start), Is.EqualTo(whole.Windows.Select(w => w.Start)));
+        Assert.That(streamed.Score, Is.EqualTo(whole.Score).Within(StreamedVsWholeAbsolute));
+        Assert.That(streamed.IsCry, Is.EqualTo(whole.IsCry));
+        Assert.That(streamed.Duration, Is.EqualTo(whole.Duration));
+        Assert.That(() => detector.Detect((AudioReader)null!), Throws.ArgumentNullException);
     }
 
     private static CryDetector Detector(CryDetectorOptions options) => new(new YamnetEmbedder(new QuietYamnetSession()), options);
