@@ -32,14 +32,7 @@ internal static class AudioInput
     /// <summary>Reads a whole recording as a mono clip.</summary>
     public static async Task<AudioClip> ReadAsync(string path, CancellationToken cancellationToken)
     {
-        byte[] head = new byte[AudioReader.DetectionHeaderBytes];
-        int length;
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
-        {
-            length = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        }
-
-        return AudioReader.DetectFormat(head.AsSpan(0, length)) is not null
+        return IsReadableByTheSdk(path)
             ? await AudioReader.ReadAllAsync(path, cancellationToken).ConfigureAwait(false)
             : await ReadWithFfmpegAsync(path, cancellationToken).ConfigureAwait(false);
     }

@@ -11,6 +11,18 @@ internal static class CliOutput
 {
     public static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>One compact JSON text (a line of JSON lines, an MQTT payload) written by <paramref name="write"/>.</summary>
+    public static string JsonText(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Indented.Encoder }))
+        {
+            write(w);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     public static string F(double value, string format = "F3") => value.ToString(format, CultureInfo.InvariantCulture);
 
     public static string Label(CryReason reason) => CryReasonFoldManifest.Labels[(int)reason];

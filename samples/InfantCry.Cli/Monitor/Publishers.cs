@@ -19,8 +19,7 @@ internal sealed record MonitorEvent(CryEvent Event, DateTimeOffset WallClock, st
     /// <summary>The event as one line of JSON.</summary>
     public string ToJson()
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return CliOutput.JsonText(w =>
         {
             w.WriteStartObject();
             w.WriteString("type", Type);
@@ -33,9 +32,7 @@ internal sealed record MonitorEvent(CryEvent Event, DateTimeOffset WallClock, st
             w.WriteNumber("meanScore", Math.Round(Event.MeanScore, 4));
             w.WriteNumber("windows", Event.Windows);
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 }
 
@@ -333,8 +330,7 @@ internal sealed class MqttPublisher : QueuedPublisher
     /// <summary>Home Assistant's discovery payload for the binary sensor or the score sensor.</summary>
     private string DiscoveryConfig(bool binary)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return CliOutput.JsonText(w =>
         {
             w.WriteStartObject();
             w.WriteString("name", binary ? "Baby crying" : "Cry score");
@@ -362,8 +358,6 @@ internal sealed class MqttPublisher : QueuedPublisher
             w.WriteString("model", "cry monitor");
             w.WriteEndObject();
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 }

@@ -233,12 +233,7 @@ public sealed class CryDetector : IDisposable
                 ScoreBlock(patches.AsMemory(0, n * YamnetFrontend.PatchLength), n, embeddings, scores, windowScores[..n], cancellationToken);
                 for (int w = 0; w < n; w++)
                 {
-                    ReadOnlySpan<float> s = scores.AsSpan(w * YamnetEmbedder.ClassCount, YamnetEmbedder.ClassCount);
-                    for (int c = 0; c < s.Length; c++)
-                    {
-                        classSums[c] += s[c];
-                    }
-
+                    AddClassScores(scores.AsSpan(w * YamnetEmbedder.ClassCount, YamnetEmbedder.ClassCount), classSums);
                     probabilitySum += windowScores[w];
                     windows[k0 + w] = MakeDetection(k0 + w, hopSamples, windowScores[w]);
                 }
@@ -289,12 +284,7 @@ public sealed class CryDetector : IDisposable
         var windows = new CryDetection[n];
         for (int p = 0; p < n; p++)
         {
-            ReadOnlySpan<float> s = yamnet.GetScores(p);
-            for (int c = 0; c < s.Length; c++)
-            {
-                classSums[c] += s[c];
-            }
-
+            AddClassScores(yamnet.GetScores(p), classSums);
             probabilitySum += windowScores[p];
             windows[p] = MakeDetection(p, YamnetFrontend.PatchHopSamples, windowScores[p]);
         }
@@ -457,6 +447,15 @@ public sealed class CryDetector : IDisposable
         {
             ArrayPool<float>.Shared.Return(output);
             ArrayPool<float>.Shared.Return(input);
+        }
+    }
+
+    /// <summary>Adds one window's 521 class scores to the running per-class sums of a clip.</summary>
+    internal static void AddClassScores(ReadOnlySpan<float> scores, double[] sums)
+    {
+        for (int c = 0; c < scores.Length; c++)
+        {
+            sums[c] += scores[c];
         }
     }
 

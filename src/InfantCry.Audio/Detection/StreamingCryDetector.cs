@@ -186,12 +186,7 @@ public sealed class StreamingCryDetector : IDisposable
         _detector.ScoreBlock(_pending.AsMemory(0, n * YamnetFrontend.PatchLength), n, _embeddings, _scores, _windowScores.AsSpan(0, n), cancellationToken);
         for (int w = 0; w < n; w++)
         {
-            ReadOnlySpan<float> s = _scores.AsSpan(w * YamnetEmbedder.ClassCount, YamnetEmbedder.ClassCount);
-            for (int c = 0; c < s.Length; c++)
-            {
-                _classSums[c] += s[c];
-            }
-
+            CryDetector.AddClassScores(_scores.AsSpan(w * YamnetEmbedder.ClassCount, YamnetEmbedder.ClassCount), _classSums);
             _scoreSum += _windowScores[w];
             detections.Add(CryDetector.MakeDetection(_windows++, _hopSamples, _windowScores[w], _detector.Options.ActiveThreshold));
         }
