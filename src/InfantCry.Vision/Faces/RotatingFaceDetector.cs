@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Drawing;
+using System.Runtime.InteropServices;
 using InfantCry.Abstractions.Faces;
 using InfantCry.Abstractions.Imaging;
 
@@ -21,23 +22,34 @@ namespace InfantCry.Vision.Faces;
 /// </remarks>
 public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
 {
-    private readonly bool _ownsDetector;
+    private readonly bool _ownsDetector, _ownsRefiner;
 
     /// <summary>Wraps an upright face detector.</summary>
     /// <param name="detector">The upright detector, for example <see cref="UltraFaceDetector"/> or <see cref="YuNetDetector"/>.</param>
     /// <param name="options">Angles and merging; <see langword="null"/> for <see cref="RotationSearchOptions.Default"/>.</param>
     /// <param name="ownsDetector">Whether <see cref="Dispose"/> disposes <paramref name="detector"/>.</param>
+    /// <param name="refiner">
+    /// A detector with eye key points (YuNet, made with an input of <see cref="RotationSearchOptions.RefineCropSize"/>
+    /// square) that settles every face's roll, up/down and box on crops of the face itself (see <see cref="Refine"/>);
+    /// <see langword="null"/> to keep the passes' faces as they are.
+    /// </param>
+    /// <param name="ownsRefiner">Whether <see cref="Dispose"/> disposes <paramref name="refiner"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="detector"/> is null.</exception>
-    public RotatingFaceDetector(IFaceDetector detector, RotationSearchOptions? options = null, bool ownsDetector = false)
+    public RotatingFaceDetector(IFaceDetector detector, RotationSearchOptions? options = null, bool ownsDetector = false, IFaceDetector? refiner = null, bool ownsRefiner = false)
     {
         ArgumentNullException.ThrowIfNull(detector);
         Inner = detector;
         Options = options ?? RotationSearchOptions.Default;
         _ownsDetector = ownsDetector;
+        Refiner = refiner;
+        _ownsRefiner = ownsRefiner;
     }
 
     /// <summary>The upright detector that runs on every turned copy.</summary>
     public IFaceDetector Inner { get; }
+
+    /// <summary>The detector that refines each face on levelled crops (YuNet), or <see langword="null"/>.</summary>
+    public IFaceDetector? Refiner { get; }
 
     /// <summary>The options.</summary>
     public RotationSearchOptions Options { get; }
@@ -98,16 +110,144 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
             }
         }
 
-        return Merge(all, Options.MergeIoU, Options.AmbiguityMargin, expectedRoll);
+        List<FaceDetection> merged = Merge(all, Options.MergeIoU, Options.AmbiguityMargin, expectedRoll);
+        if (Refiner is null)
+        {
+            return merged;
+        }
+
+        // Each candidate settled on crops of itself; candidates that converge on one face are merged again, and
+        // candidates the refiner does not confirm (the passes' false alarms) are dropped.
+        var refined = new List<FaceDetection>(merged.Count);
+        foreach (FaceDetection candidate in merged)
+        {
+            if (Refine(image, candidate, tryQuarterTurns: true, cancellationToken) is { } face)
+            {
+                refined.Add(face);
+            }
+        }
+
+        return Merge(refined, Options.MergeIoU, 0f, expectedRoll);
     }
 
-    /// <summary>Disposes the inner detector when this detector owns it.</summary>
+    /// <summary>
+    /// Settles a face's roll, up/down and box on crops of the face itself, with <see cref="Refiner"/>: the face is cut
+    /// out turned by its roll (and, with <paramref name="tryQuarterTurns"/>, by that roll plus every other multiple of
+    /// 45 degrees), scaled so that it fills <see cref="RotationSearchOptions.RefineFaceShare"/> of a square of
+    /// <see cref="RotationSearchOptions.RefineCropSize"/> pixels; the turn where the refiner is most confident wins
+    /// (upright detectors score a face upright clearly higher than the same face sideways or upside down when the crop
+    /// is levelled by its eyes); the face is then cut out again, centred, scaled and levelled by the refiner's box and
+    /// eyes, and the refiner's box and key points on that canonical crop, mapped back, are the result. A face turned
+    /// by any angle therefore reaches the same canonical crop, and the same box and landmarks.
+    /// </summary>
+    /// <param name="image">The image.</param>
+    /// <param name="face">A face of this image (a pass's detection, or the previous video frame's refined face).</param>
+    /// <param name="tryQuarterTurns">Whether to try the eight turns 45 degrees apart (a new face) or only the face's own roll (tracking a face from the previous frame).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The refined face (box in its upright frame, roll from the refiner's eyes, key points in the image), or <see langword="null"/> when the refiner does not find it with at least <see cref="RotationSearchOptions.MinRefinedConfidence"/>.</returns>
+    /// <exception cref="InvalidOperationException">The detector has no <see cref="Refiner"/>, or it gives no eye key points.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="face"/> is null.</exception>
+    public FaceDetection? Refine(in ImageBuffer image, FaceDetection face, bool tryQuarterTurns = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        IFaceDetector refiner = Refiner ?? throw new InvalidOperationException("This detector has no refiner (pass a YuNet detector to the constructor).");
+        int n = Options.RefineCropSize;
+        int bpp = image.Format.BytesPerPixel();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(n * n * bpp);
+        try
+        {
+            var crop = new ImageBuffer(buffer.AsMemory(0, n * n * bpp), n, n, image.Format);
+            float size = MathF.Max(face.Box.Width, face.Box.Height);
+            var centre = new PointF(face.Box.X + (face.Box.Width / 2), face.Box.Y + (face.Box.Height / 2));
+            (FaceDetection Face, LevelledCrop Crop)? best = null;
+            int turns = tryQuarterTurns ? 8 : 1;
+            for (int q = 0; q < turns; q++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var cut = new LevelledCrop(centre.X, centre.Y, face.Roll + (45 * q), n * Options.RefineFaceShare / size, n, n);
+                if (Central(refiner, image, cut, crop, cancellationToken) is { } f && (best is null || f.Confidence > best.Value.Face.Confidence))
+                {
+                    best = (f, cut);
+                }
+            }
+
+            if (best is not { } found || found.Face.Confidence < Options.MinRefinedConfidence)
+            {
+                return null;
+            }
+
+            FaceDetection result = InImage(found.Face, found.Crop);
+            for (int step = 0; step < Options.RefineSteps; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var cut = new LevelledCrop(
+                    result.Box.X + (result.Box.Width / 2), result.Box.Y + (result.Box.Height / 2), result.Roll,
+                    n * Options.RefineFaceShare / MathF.Max(result.Box.Width, result.Box.Height), n, n);
+                if (Central(refiner, image, cut, crop, cancellationToken) is not { } f || f.Confidence < Options.MinRefinedConfidence)
+                {
+                    break;
+                }
+
+                result = InImage(f, cut);
+            }
+
+            return result;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Disposes the inner detector and the refiner when this detector owns them.</summary>
     public void Dispose()
     {
         if (_ownsDetector && Inner is IDisposable d)
         {
             d.Dispose();
         }
+
+        if (_ownsRefiner && Refiner is IDisposable r)
+        {
+            r.Dispose();
+        }
+    }
+
+    /// <summary>The most confident refiner face whose centre is within a quarter of the crop of the crop's centre (the face the crop was cut around), in crop pixels.</summary>
+    private static FaceDetection? Central(IFaceDetector refiner, in ImageBuffer image, in LevelledCrop cut, ImageBuffer crop, CancellationToken cancellationToken)
+    {
+        cut.Render(image, MemoryMarshal.AsMemory(crop.Pixels).Span);
+        float mid = (cut.Width - 1) / 2f, reach = cut.Width / 4f;
+        FaceDetection? best = null;
+        foreach (FaceDetection f in refiner.Detect(crop, cancellationToken))
+        {
+            if (f.KeyPoints.Count < 2)
+            {
+                throw new InvalidOperationException("The refiner must give eye key points (right eye, left eye first), as YuNet does.");
+            }
+
+            float dx = f.Box.X + (f.Box.Width / 2) - mid, dy = f.Box.Y + (f.Box.Height / 2) - mid;
+            if (MathF.Abs(dx) <= reach && MathF.Abs(dy) <= reach && (best is null || f.Confidence > best.Confidence))
+            {
+                best = f;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>A refiner face on a crop, in the image: box centre mapped back and size unscaled (the box stays in the face's upright frame), key points mapped back, roll from the eyes.</summary>
+    private static FaceDetection InImage(FaceDetection f, in LevelledCrop cut)
+    {
+        PointF c = cut.ToImage(new PointF(f.Box.X + (f.Box.Width / 2), f.Box.Y + (f.Box.Height / 2)));
+        float w = (float)(f.Box.Width / cut.Scale), h = (float)(f.Box.Height / cut.Scale);
+        var points = new PointF[f.KeyPoints.Count];
+        for (int i = 0; i < points.Length; i++)
+        {
+            points[i] = cut.ToImage(f.KeyPoints[i]);
+        }
+
+        return new FaceDetection(new RectangleF(c.X - (w / 2), c.Y - (h / 2), w, h), f.Confidence, points) { Roll = RollOf(points[0], points[1]) };
     }
 
     /// <summary>The roll of the line from the first to the second point (YuNet: right eye, left eye), degrees -180..180.</summary>

@@ -9,6 +9,11 @@ public sealed class RotationSearchOptions
     private readonly float _mergeIoU = 0.3f;
     private readonly int _canvasMaxSide = 640;
     private readonly float _ambiguityMargin = 0.05f;
+    private readonly int _refineCropSize = 160;
+    private readonly float _refineFaceShare = 0.5f;
+    private readonly float _minRefinedConfidence = 0.5f;
+    private readonly int _refineSteps = 2;
+    private readonly int _fullSearchInterval = 30;
 
     /// <summary>Eight passes 45 degrees apart, merged at IoU 0.3, roll from the eyes when the detector gives key points.</summary>
     public static RotationSearchOptions Default { get; } = new();
@@ -71,6 +76,57 @@ public sealed class RotationSearchOptions
     {
         get => _canvasMaxSide;
         init => _canvasMaxSide = value is >= 64 and <= 8192 ? value : throw new ArgumentOutOfRangeException(nameof(CanvasMaxSide), value, "The canvas side must be 64 to 8192 pixels.");
+    }
+
+    /// <summary>
+    /// Side, in pixels, of the square crops a refiner (<see cref="RotatingFaceDetector.Refiner"/>) sees; the refiner's
+    /// input should be this size. 64..640, a multiple of 32 (YuNet's strides). Default 160.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 64..640 or not a multiple of 32.</exception>
+    public int RefineCropSize
+    {
+        get => _refineCropSize;
+        init => _refineCropSize = value is >= 64 and <= 640 && value % 32 == 0 ? value : throw new ArgumentOutOfRangeException(nameof(RefineCropSize), value, "The refine crop must be 64 to 640 pixels and a multiple of 32.");
+    }
+
+    /// <summary>Share of the refine crop's side the face's box fills (the rest is context the detector needs). 0.2..0.9. Default 0.5.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 0.2..0.9.</exception>
+    public float RefineFaceShare
+    {
+        get => _refineFaceShare;
+        init => _refineFaceShare = value is >= 0.2f and <= 0.9f ? value : throw new ArgumentOutOfRangeException(nameof(RefineFaceShare), value, "The refine face share must be 0.2 to 0.9.");
+    }
+
+    /// <summary>
+    /// The refiner's least confidence on a face's crop for the face to count (below it the pass's face is dropped as a
+    /// false alarm, and a tracked face is lost). 0..1. Default 0.5.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 0..1.</exception>
+    public float MinRefinedConfidence
+    {
+        get => _minRefinedConfidence;
+        init => _minRefinedConfidence = value is >= 0f and <= 1f ? value : throw new ArgumentOutOfRangeException(nameof(MinRefinedConfidence), value, "The minimum refined confidence must be 0 to 1.");
+    }
+
+    /// <summary>How many times the face is cut out again, centred and levelled by the refiner's previous answer, after the turn is chosen. 0..4. Default 2.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 0..4.</exception>
+    public int RefineSteps
+    {
+        get => _refineSteps;
+        init => _refineSteps = value is >= 0 and <= 4 ? value : throw new ArgumentOutOfRangeException(nameof(RefineSteps), value, "The refine steps must be 0 to 4.");
+    }
+
+    /// <summary>
+    /// In a video (<see cref="Pain.PainLevelEstimator"/>), with a refiner: a face found in one frame is followed into
+    /// the next by refining it at its last place and roll (one refiner run on a crop instead of a search of the whole
+    /// frame at every roll); the whole frame is searched again when the face is lost and at least every this many
+    /// frames. 1 searches every frame. 1..100000. Default 30.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1..100000.</exception>
+    public int FullSearchInterval
+    {
+        get => _fullSearchInterval;
+        init => _fullSearchInterval = value is >= 1 and <= 100000 ? value : throw new ArgumentOutOfRangeException(nameof(FullSearchInterval), value, "The full search interval must be 1 to 100000 frames.");
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace InfantCry.Vision.Landmarks;
 /// dlib's 68 landmarks for a detected face at any roll: the detector's box becomes a dlib-style box in the face's
 /// upright frame, the <see cref="ShapePredictor"/> runs in that frame (turned by the face's roll) and the points are
 /// mapped back to the image; when the fitted eyes show a roll that differs from the frame's by more than
-/// <see cref="FaceLandmarkerOptions.RefitTolerance"/>, the face is fitted again at the eyes' roll (at most twice).
+/// <see cref="FaceLandmarkerOptions.RefitTolerance"/>, the face is fitted again at the eyes' roll (at most <see cref="FaceLandmarkerOptions.MaxRefits"/> times).
 /// </summary>
 /// <remarks>
 /// An upright face (roll within <see cref="FaceLandmarkerOptions.UprightTolerance"/>) is fitted exactly as
@@ -17,8 +17,11 @@ namespace InfantCry.Vision.Landmarks;
 /// </remarks>
 public sealed class FaceLandmarker
 {
-    /// <summary>At most this many fits after the first (a fit far from the face's roll finds the eyes only roughly).</summary>
-    private const int MaxRefits = 2;
+    /// <summary>Side of a crop over the side of the dlib box in it: dlib's features reach a little outside the box.</summary>
+    private const float CropMargin = 1.6f;
+
+    /// <summary>Largest turn, in degrees, a secant refit may make (beyond it the plain step is taken).</summary>
+    private const float MaxSecantStep = 45f;
 
     private readonly Func<RectangleF, RectangleF> _toDlibBox;
 
@@ -55,27 +58,76 @@ public sealed class FaceLandmarker
         ArgumentNullException.ThrowIfNull(face);
         float frame = Snap(face.Roll);
         RectangleF box = DlibBox(face.Box, face.Roll);
-        Predictor.Predict(image, box, frame, landmarks);
+        Predict(image, box, frame, landmarks);
         if (Predictor.PartCount != 68)
         {
             return frame;
         }
 
-        for (int refit = 0; refit < MaxRefits; refit++)
+        // Refits look for the frame where the fitted eyes are level: the root of d(f) = eyes(f) - f. dlib's fit follows
+        // a face's tilt only in part (often a quarter of it), so a plain step f + d stops short of the root; after the
+        // first step the secant through the last two fits is used, which lands on it when d is close to linear.
+        float previousFrame = float.NaN, previousResidual = float.NaN;
+        for (int refit = 0; refit < Options.MaxRefits; refit++)
         {
-            float eyes = EyeRoll(landmarks);
-            if (!(MathF.Abs(Difference(eyes, frame)) > Options.RefitTolerance))
+            float residual = Difference(EyeRoll(landmarks), frame);
+            if (!(MathF.Abs(residual) > Options.RefitTolerance))
             {
                 break;
             }
 
-            eyes = Snap(eyes);
+            float next = frame + residual;
+            if (float.IsFinite(previousResidual) && MathF.Abs(residual - previousResidual) > 1e-3f)
+            {
+                float secant = frame - (residual * Difference(frame, previousFrame) / (residual - previousResidual));
+                if (MathF.Abs(Difference(secant, frame)) <= MaxSecantStep)
+                {
+                    next = secant;
+                }
+            }
 
-            Predictor.Predict(image, box, eyes, landmarks);
-            frame = eyes;
+            (previousFrame, previousResidual) = (frame, residual);
+            frame = Snap(next);
+            Predict(image, box, frame, landmarks);
         }
 
         return frame;
+    }
+
+    /// <summary>
+    /// One fit in the frame at <paramref name="roll"/>: on the image itself (dlib's nearest-pixel sampling), or with
+    /// <see cref="FaceLandmarkerOptions.CropFaceSide"/> on a bilinear crop of the face levelled by the roll and scaled
+    /// up to that size, the points mapped back.
+    /// </summary>
+    private void Predict(in ImageBuffer image, RectangleF box, float roll, Span<PointF> landmarks)
+    {
+        float target = Options.CropFaceSide;
+        if (target <= 0f)
+        {
+            Predictor.Predict(image, box, roll, landmarks);
+            return;
+        }
+
+        double scale = Math.Max(1.0, target / box.Width);
+        int side = (int)Math.Ceiling(box.Width * scale * CropMargin);
+        int bpp = image.Format.BytesPerPixel();
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(side * side * bpp);
+        try
+        {
+            var cut = new Faces.LevelledCrop(box.X + (box.Width / 2.0), box.Y + (box.Height / 2.0), roll, scale, side, side);
+            cut.Render(image, buffer.AsSpan(0, side * side * bpp));
+            var crop = new ImageBuffer(buffer.AsMemory(0, side * side * bpp), side, side, image.Format);
+            float inner = (float)(box.Width * scale), mid = (side - 1) / 2f;
+            Predictor.Predict(crop, new RectangleF(mid - (inner / 2), mid - (inner / 2), inner, inner), landmarks);
+            for (int i = 0; i < Predictor.PartCount; i++)
+            {
+                landmarks[i] = cut.ToImage(landmarks[i]);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The roll (degrees, -180..180) of the line from the centre of landmarks 36-41 (the subject's right eye) to that of 42-47.</summary>

@@ -6,6 +6,8 @@ public sealed class FaceLandmarkerOptions
 {
     private readonly float _uprightTolerance = 10f;
     private readonly float _refitTolerance = 10f;
+    private readonly int _maxRefits = 2;
+    private readonly float _cropFaceSide;
 
     /// <summary>Faces within 10 degrees of upright are fitted upright; a fit whose eyes disagree with its frame by more than 10 degrees is redone (at most twice).</summary>
     public static FaceLandmarkerOptions Default { get; } = new();
@@ -34,4 +36,33 @@ public sealed class FaceLandmarkerOptions
         get => _refitTolerance;
         init => _refitTolerance = value is >= 0f and <= 45f ? value : throw new ArgumentOutOfRangeException(nameof(RefitTolerance), value, "The refit tolerance must be 0 to 45 degrees.");
     }
+
+    /// <summary>At most this many fits after the first, each in the frame of the previous fit's eyes (a fit far from the face's roll finds the eyes only roughly). 0..5. Default 2.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 0..5.</exception>
+    public int MaxRefits
+    {
+        get => _maxRefits;
+        init => _maxRefits = value is >= 0 and <= 5 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRefits), value, "The refits must be 0 to 5.");
+    }
+
+    /// <summary>
+    /// 0 to fit on the image's own pixels (dlib's nearest-pixel sampling, the study's path); otherwise the face is cut
+    /// out levelled by its frame's roll, bilinearly, scaled up so that its dlib box is at least this many pixels wide,
+    /// and fitted there: small faces (eyes 15-25 pixels apart) then give the same points whatever their roll, where
+    /// nearest-pixel sampling moves them by about a pixel. 0 or 32..1024. Default 0.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not 0 and outside 32..1024.</exception>
+    public float CropFaceSide
+    {
+        get => _cropFaceSide;
+        init => _cropFaceSide = value == 0f || value is >= 32f and <= 1024f ? value : throw new ArgumentOutOfRangeException(nameof(CropFaceSide), value, "The crop face side must be 0 or 32 to 1024 pixels.");
+    }
+
+    /// <summary>
+    /// For faces whose roll comes from a refined detection (<see cref="Faces.RotatingFaceDetector.Refiner"/>): every face
+    /// fitted in its own levelled frame (no snapping to upright), refitted until its eyes agree with the frame within
+    /// 1 degree (at most 3 refits), on a bilinear crop at least 160 pixels wide, so that a face gives the same landmarks at
+    /// any roll.
+    /// </summary>
+    public static FaceLandmarkerOptions Levelled { get; } = new() { UprightTolerance = 0f, RefitTolerance = 1f, MaxRefits = 3, CropFaceSide = 160f };
 }

@@ -2,6 +2,7 @@ using System.Drawing;
 using System.Runtime.CompilerServices;
 using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Faces;
+using InfantCry.Abstractions.Imaging;
 using InfantCry.Abstractions.Inference;
 using InfantCry.Abstractions.Models;
 using InfantCry.Abstractions.Pain;
@@ -76,6 +77,8 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     private readonly PointF[] _points = new PointF[LandmarkCount];
     private long _frameIndex;
     private float _lastRoll;
+    private FaceDetection? _tracked;
+    private int _sinceSearch;
     private bool _disposed;
 
     /// <summary>Builds an estimator over loaded models; the models may be shared with other estimators.</summary>
@@ -114,14 +117,18 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         _sequence = sequence;
         _detector = detector;
         _predictor = predictor;
-        IFaceDetector? upright = detector is RotatingFaceDetector r ? r.Inner : detector;
+        // Faces a refiner settled carry the refiner's (YuNet's) boxes and a measured roll: they are fitted in their own
+        // levelled frame (FaceLandmarkerOptions.Levelled unless the caller chose landmark options).
+        bool refined = detector is RotatingFaceDetector { Refiner: not null };
+        IFaceDetector? upright = detector is RotatingFaceDetector r ? r.Refiner ?? r.Inner : detector;
         Func<RectangleF, RectangleF> toBox = toDlibBox ?? upright switch
         {
             UltraFaceDetector => DlibFaceBox.FromUltraFace,
             YuNetDetector => DlibFaceBox.FromYuNet,
             _ => static b => b,
         };
-        _landmarker = predictor is null ? null : new FaceLandmarker(predictor, toBox, Options.Landmarks);
+        FaceLandmarkerOptions landmarkOptions = refined && ReferenceEquals(Options.Landmarks, FaceLandmarkerOptions.Default) ? FaceLandmarkerOptions.Levelled : Options.Landmarks;
+        _landmarker = predictor is null ? null : new FaceLandmarker(predictor, toBox, landmarkOptions);
         _gate = Options.Quality is null ? null : new FaceQualityGate(Options.Quality);
         States = Options.States is null ? null : new PainStateTracker(Options.States);
         _owned = ownsModels ? [encoder, sequence, .. detector is IDisposable dd ? [dd] : Array.Empty<IDisposable>()] : [];
@@ -157,6 +164,11 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     /// <param name="detectorKind">Which detector <paramref name="detectorModelPath"/> holds. Default <see cref="PainFaceDetector.UltraFace"/>.</param>
     /// <param name="options">Settings; <see langword="null"/> for <see cref="PainEstimatorOptions.Default"/>.</param>
     /// <param name="sessionOptions">ONNX Runtime settings (threads) for all three models; <see langword="null"/> for the defaults.</param>
+    /// <param name="refinerModelPath">
+    /// With <see cref="PainEstimatorOptions.RotationSearch"/>: YuNet's ONNX file, which settles each face's roll and
+    /// up/down; <see langword="null"/> for <c>yunet_s_dynamic.onnx</c> beside <paramref name="detectorModelPath"/>, else
+    /// in the app's packaged models (<c>InfantCry.Models.FaceDetection</c> carries it).
+    /// </param>
     /// <returns>An estimator that must be disposed.</returns>
     /// <exception cref="InvalidModelException">A file is missing (the message names it and where it comes from) or a model has the wrong inputs and outputs.</exception>
     /// <exception cref="InferenceException">ONNX Runtime rejected a file or was not found.</exception>
@@ -166,7 +178,8 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         string? shapePredictorPath = null,
         PainFaceDetector detectorKind = PainFaceDetector.UltraFace,
         PainEstimatorOptions? options = null,
-        OnnxSessionOptions? sessionOptions = null)
+        OnnxSessionOptions? sessionOptions = null,
+        string? refinerModelPath = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelsFolder);
         ArgumentException.ThrowIfNullOrEmpty(detectorModelPath);
@@ -185,7 +198,11 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
             : opened.Add(UltraFaceDetector.Create(detectorModelPath, sessionOptions: sessionOptions));
         if ((options ?? PainEstimatorOptions.Default).RotationSearch is { } search)
         {
-            detector = opened.Add(new RotatingFaceDetector(detector, search, ownsDetector: true));
+            string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(detectorModelPath))!, YuNetDetector.DefaultModelFileName);
+            refinerModelPath ??= File.Exists(beside) ? beside : Path.Combine(PackagedModels.Folder, YuNetDetector.DefaultModelFileName);
+            Require(refinerModelPath, "the rotation search refines faces with YuNet; the NuGet package " + PackagedModels.FaceDetectionPackage + " carries it");
+            YuNetDetector refiner = opened.Add(YuNetDetector.Create(refinerModelPath, new FaceDetectorOptions { InputWidth = search.RefineCropSize, InputHeight = search.RefineCropSize }, sessionOptions));
+            detector = opened.Add(new RotatingFaceDetector(detector, search, ownsDetector: true, refiner, ownsRefiner: true));
         }
         OnnxInferenceSession encoder = opened.Add(OnnxInferenceSession.Create(encoderPath, sessionOptions));
         OnnxInferenceSession sequence = opened.Add(OnnxInferenceSession.Create(sequencePath, sessionOptions));
@@ -244,9 +261,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<FaceDetection> faces = _detector is RotatingFaceDetector rotating
-            ? rotating.Detect(frame.Image, _lastRoll, cancellationToken)
-            : _detector.Detect(frame.Image, cancellationToken);
+        IReadOnlyList<FaceDetection> faces = FindFaces(frame.Image, cancellationToken);
         int best = -1;
         for (int i = 0; i < faces.Count; i++)
         {
@@ -258,12 +273,14 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
 
         if (best < 0)
         {
+            _tracked = null;
             return NoFace(frame, cancellationToken);
         }
 
         FaceDetection face = faces[best];
         float roll = _landmarker!.Fit(frame.Image, face, _points);
         _lastRoll = FaceLandmarker.EyeRoll(_points);
+        _tracked = face with { Roll = roll };
         FaceQuality quality = FaceQualityGate.Measure(frame.Image, face, _points, roll);
         if (_gate?.Check(quality) is string reason)
         {
@@ -277,6 +294,29 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         }
 
         return WithFace(frame, face.Box, _points, quality, cancellationToken);
+    }
+
+    /// <summary>
+    /// The frame's faces: with a refined rotation search, the face of the previous frame followed by one refinement at
+    /// its last place and roll, and a search of the whole frame when it is lost or every
+    /// <see cref="RotationSearchOptions.FullSearchInterval"/> frames.
+    /// </summary>
+    private IReadOnlyList<FaceDetection> FindFaces(in ImageBuffer image, CancellationToken cancellationToken)
+    {
+        if (_detector is not RotatingFaceDetector rotating)
+        {
+            return _detector!.Detect(image, cancellationToken);
+        }
+
+        if (rotating.Refiner is not null && _tracked is not null && ++_sinceSearch < rotating.Options.FullSearchInterval
+            && rotating.Refine(image, _tracked, tryQuarterTurns: false, cancellationToken) is { } followed)
+        {
+            return [followed];
+        }
+
+        _sinceSearch = 0;
+        _tracked = null;
+        return rotating.Detect(image, _lastRoll, cancellationToken);
     }
 
     /// <summary>Processes a frame whose 68 landmarks the caller already has (no detection, no landmark prediction).</summary>
@@ -331,6 +371,8 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         States?.Reset();
         _frameIndex = 0;
         _lastRoll = 0;
+        _tracked = null;
+        _sinceSearch = 0;
     }
 
     /// <summary>Disposes the models when the estimator owns them (made by <c>Create</c>).</summary>

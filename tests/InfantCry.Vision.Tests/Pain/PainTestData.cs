@@ -22,6 +22,8 @@ internal static class PainTestData
 
     public static string UltraFacePath => Path.Combine(LandmarkTestData.AssetsDirectory, "models", "face", "ultraface", "version-RFB-320.onnx");
 
+    public static string YuNetPath => Path.Combine(LandmarkTestData.AssetsDirectory, "models", "face", "yunet", "yunet_s_dynamic.onnx");
+
     /// <summary>A file of the set-up's output; fails the test with the set-up hint when it is absent.</summary>
     public static string Artifact(string path)
     {

@@ -30,7 +30,7 @@ public sealed class RolledInfantTests
         string[] calm = [.. PainTestData.ClipNames.Order(StringComparer.Ordinal).Where(IsCalm)];
         Assert.That(calm, Is.Not.Empty, "the synthetic set has calm clips");
         using PainLevelEstimator estimator = PainLevelEstimator.Create(PainTestData.ModelsFolder, PainTestData.Artifact(PainTestData.UltraFacePath), LandmarkTestData.ModelPath,
-            options: new PainEstimatorOptions { RotationSearch = RotationSearchOptions.Default });
+            options: new PainEstimatorOptions { RotationSearch = RotationSearchOptions.Default }, refinerModelPath: PainTestData.YuNetPath);
         var events = new List<string>();
         estimator.States!.CryingStarted += (_, c) => events.Add($"CryingStarted@{c.FrameIndex}");
         estimator.States.PainLevelChanged += (_, c) => events.Add($"PainLevelChanged@{c.FrameIndex}->{c.Current.Level}");
