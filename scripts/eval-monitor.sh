@@ -9,7 +9,7 @@
 #   3. the CPU share of one core of `infantcry monitor` on raw PCM paced in real time by ffmpeg (-re), 48 kHz stereo;
 #   4. max RSS and throughput of `infantcry monitor` over a 10-hour file (an RF64 WAV of silence, sparse on disk).
 # 1 and 2 run in tools/InfantCry.MonitorEvaluation through the SDK's streaming path (StreamingCryDetector -> CryMonitor).
-# Not part of the tests. About 15-20 minutes on the shared 2-core development machine.
+# Not part of the tests. Measured: 16 min on the shared 2-core development machine at load 8-16 (the 10-hour file: 8 min).
 #   scripts/eval-monitor.sh [--assets DIR] [--live-seconds 180] [--rss-hours 10 (0 skips)] [--donateacry-installs 60]
 #                           [--snr 20,10,5] [--max-minutes-per-source M (a quick check; 0 = all, the figures)]
 set -euo pipefail
