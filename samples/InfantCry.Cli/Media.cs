@@ -35,6 +35,40 @@ internal sealed class Ffmpeg : IDisposable
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), parts[2]);
     }
 
+    /// <summary>
+    /// ffprobe: whether an input (ffmpeg input arguments, the path quoted) has an audio stream and, if so, how much
+    /// later than the first video stream its first sample plays (seconds; 0 when either start is unknown).
+    /// </summary>
+    public static (bool HasAudio, double Offset) ProbeAudio(string inputArgs)
+    {
+        var psi = new ProcessStartInfo("ffprobe", $"-v error -show_entries stream=codec_type,start_time -of csv=p=0 {inputArgs}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process p = Process.Start(psi) ?? throw new InvalidOperationException("Cannot start ffprobe; install ffmpeg.");
+        string[] lines = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        double? video = null, audio = null;
+        bool hasAudio = false;
+        foreach (string[] parts in lines.Select(l => l.Split(',')))
+        {
+            double? start = parts.Length > 1 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double s) ? s : null;
+            if (parts[0] == "audio" && !hasAudio)
+            {
+                hasAudio = true;
+                audio = start;
+            }
+            else if (parts[0] == "video" && video is null)
+            {
+                video = start;
+            }
+        }
+
+        return (p.ExitCode == 0 && hasAudio, audio is double a && video is double v ? a - v : 0);
+    }
+
     public static Ffmpeg Start(string arguments, bool readOutput)
     {
         var psi = new ProcessStartInfo("ffmpeg", arguments)
@@ -63,6 +97,16 @@ internal sealed class Ffmpeg : IDisposable
     public void Finish()
     {
         Process.StandardInput.Close();
+        Process.WaitForExit();
+        if (Process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ffmpeg failed ({Process.ExitCode}): {_stderr}");
+        }
+    }
+
+    /// <summary>Waits for a decoder whose output was read to its end; throws with ffmpeg's messages when it failed.</summary>
+    public void WaitForSuccess()
+    {
         Process.WaitForExit();
         if (Process.ExitCode != 0)
         {

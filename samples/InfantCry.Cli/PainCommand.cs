@@ -6,16 +6,20 @@ using System.Text.Json;
 using System.Text;
 using InfantCry.Abstractions.Imaging;
 using InfantCry.Abstractions.Pain;
+using InfantCry.Audio.Detection;
 using InfantCry.Onnx.Sessions;
 using InfantCry.Vision.Pain;
 
 namespace InfantCry.Cli;
 
 /// <summary>
-/// <c>infantcry pain &lt;video or frame folder&gt; --out annotated.mp4 [--json]</c>: runs the pain pipeline
-/// (<see cref="PainLevelEstimator"/>) over every frame, writes a video with the face box, the 68 landmarks, a crying
-/// bar and label, and pain bars with the level coloured (green none, orange moderate, red severe), plus per-frame
-/// results next to the video (<c>.csv</c>, or <c>.json</c> with <c>--json</c>). Decoding and encoding go through ffmpeg.
+/// <c>infantcry pain &lt;video or frame folder&gt; --out annotated.mp4 [--json] [--no-audio]</c>: runs the pain pipeline
+/// (<see cref="PainLevelEstimator"/>) over every frame, writes a video with the face box, the 68 landmarks, the face's
+/// crying bar, the audio's cry-score bar, the fused crying state, and pain bars with the level coloured (green none,
+/// orange moderate, red severe), plus per-frame results next to the video (<c>.csv</c>, or <c>.json</c> with
+/// <c>--json</c>). When the video has sound, it is streamed through the cry detector (the models folder's settings, as
+/// <c>infantcry detect</c>) and fused with the face per frame (<see cref="AudioVisualCryFusion"/>). Decoding and
+/// encoding go through ffmpeg.
 /// </summary>
 public static class PainCommand
 {
@@ -35,19 +39,21 @@ public static class PainCommand
         var fps = new Option<double>("--fps") { Description = "Frame rate of a frame folder (IFPaLD: 3).", DefaultValueFactory = _ => 3.0 };
         var maxFrames = new Option<int>("--max-frames") { Description = "Stop after this many frames (0: all).", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default).", DefaultValueFactory = _ => 0 };
+        var noAudio = new Option<bool>("--no-audio") { Description = "Ignore the video's sound (by default its audio goes through the cry detector and is fused with the face)." };
         var command = new Command("pain", "Estimate crying and pain level per frame from face video and write an annotated video.")
         {
-            input, output, json, models, detector, landmarks, fps, maxFrames, threads,
+            input, output, json, models, detector, landmarks, fps, maxFrames, threads, noAudio,
         };
         command.SetAction((result, cancellationToken) => CliOutput.RunAsync(() => Task.FromResult(Run(
             result.GetValue(input)!, result.GetValue(output)!, result.GetValue(json), result.GetValue(models), result.GetValue(detector),
-            result.GetValue(landmarks)!, result.GetValue(fps), result.GetValue(maxFrames), result.GetValue(threads), cancellationToken))));
+            result.GetValue(landmarks)!, result.GetValue(fps), result.GetValue(maxFrames), result.GetValue(threads), result.GetValue(noAudio), cancellationToken))));
         return command;
     }
 
-    private static int Run(string input, FileInfo outFile, bool asJson, string? modelsOption, FileInfo? detectorFile, FileInfo landmarkFile, double fps, int maxFrames, int threads, CancellationToken ct)
+    private static int Run(string input, FileInfo outFile, bool asJson, string? modelsOption, FileInfo? detectorFile, FileInfo landmarkFile, double fps, int maxFrames, int threads, bool noAudio, CancellationToken ct)
     {
         string inputArgs;
+        bool isFile = false;
         if (Directory.Exists(input))
         {
             string? ext = Directory.EnumerateFiles(input).Select(Path.GetExtension).FirstOrDefault(e => FrameExtensions.Contains(e?.ToLowerInvariant()));
@@ -61,6 +67,7 @@ public static class PainCommand
         else if (File.Exists(input))
         {
             inputArgs = $"-i \"{Path.GetFullPath(input)}\"";
+            isFile = true;
         }
         else
         {
@@ -73,6 +80,12 @@ public static class PainCommand
 
         using PainLevelEstimator estimator = PainLevelEstimator.Create(modelsFolder, detectorPath, landmarkFile.FullName, sessionOptions: sessionOptions);
         (int width, int height, string rate) = Ffmpeg.Probe(inputArgs);
+
+        // The sound: the cry detector with the models folder's settings (crydetector.json), as infantcry detect uses it.
+        (bool hasAudio, double audioOffset) = isFile && !noAudio ? Ffmpeg.ProbeAudio(inputArgs) : (false, 0);
+        using CryDetector? cryDetector = hasAudio ? CryDetector.Create(modelsFolder, sessionOptions: sessionOptions) : null;
+        var fusion = new AudioVisualCryFusion(cryDetector is null ? null : new AudioVisualCryFusionOptions { AudioThreshold = cryDetector.Options.ActiveThreshold });
+        using VideoAudio? audio = cryDetector is null ? null : VideoAudio.Start(inputArgs, cryDetector, fusion, TimeSpan.FromSeconds(audioOffset));
         outFile.Directory?.Create();
         string resultsPath = Path.ChangeExtension(outFile.FullName, asJson ? ".json" : ".csv");
 
@@ -81,6 +94,7 @@ public static class PainCommand
         using var decoder = Ffmpeg.Start($"-v error {inputArgs} -f rawvideo -pix_fmt rgb24 pipe:1", readOutput: true);
         using var encoder = Ffmpeg.Start($"-y -v error -f rawvideo -pix_fmt rgb24 -s {width}x{height} -r {rate} -i pipe:0 -vf pad=ceil(iw/2)*2:ceil(ih/2)*2 -c:v libx264 -pix_fmt yuv420p \"{outFile.FullName}\"", readOutput: false);
         var results = new List<PainFrameResult>();
+        var fused = new List<AudioVisualCryFrame>();
         double secondsPerFrame = 1.0 / ParseRate(rate);
         var clock = new Stopwatch();
         try
@@ -94,8 +108,11 @@ public static class PainCommand
                     clock.Start();
                     PainFrameResult r = estimator.Process(new VideoFrame(image, TimeSpan.FromSeconds(results.Count * secondsPerFrame)), ct);
                     clock.Stop();
+                    audio?.FeedUntil(r.Timestamp, ct);
+                    AudioVisualCryFrame av = fusion.Process(r);
                     results.Add(r);
-                    Annotate(frame, width, height, r);
+                    fused.Add(av);
+                    Annotate(frame, width, height, r, av, fusion.Options.AudioThreshold);
                     encoder.Process.StandardInput.BaseStream.Write(frame);
                     step();
                 }
@@ -108,9 +125,12 @@ public static class PainCommand
             encoder.Finish();
         }
 
-        File.WriteAllText(resultsPath, asJson ? ToJson(results) : ToCsv(results));
+        File.WriteAllText(resultsPath, asJson ? ToJson(results, fused) : ToCsv(results, fused));
         int faces = results.Count(r => r.FaceFound), estimates = results.Count(r => r.HasEstimate);
-        Console.WriteLine($"pain: {results.Count} frame(s), face in {faces}, estimate in {estimates} -> {outFile.FullName}, {resultsPath}; estimator {results.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F1} frames/s");
+        string sound = audio is null
+            ? "audio: none"
+            : $"audio: {audio.WindowCount} window(s), {audio.CryWindowCount} at or above {CliOutput.F(fusion.Options.AudioThreshold)}, score in {fused.Count(f => f.AudioScore is not null)} frame(s)";
+        Console.WriteLine($"pain: {results.Count} frame(s), face in {faces}, estimate in {estimates} -> {outFile.FullName}, {resultsPath}; estimator {results.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F1} frames/s; {sound}; fused crying state in {fused.Count(f => f.Crying)} frame(s)");
         return 0;
     }
 
@@ -121,7 +141,7 @@ public static class PainCommand
         return num > 0 && den > 0 ? num / den : 25;
     }
 
-    private static void Annotate(byte[] rgb, int w, int h, PainFrameResult r)
+    private static void Annotate(byte[] rgb, int w, int h, PainFrameResult r, AudioVisualCryFrame av, float audioThreshold)
     {
         int scale = Math.Max(1, Math.Min(w, h) / 160);
         int line = (BitmapFont.GlyphHeight + 3) * scale;
@@ -136,23 +156,44 @@ public static class PainCommand
             }
         }
 
-        // Panel: dark background, then "CRY nn%" with a bar, "PAIN LEVEL nn%" with three bars.
+        // Panel: dark background; "FACE nn%" and "AUDIO nn%" with bars, side by side in one column; the fused state;
+        // then, with a face estimate, "PAIN LEVEL nn%" with three bars.
         int panelW = BitmapFont.Measure("PAIN MODERATE 100%", scale) + (2 * pad);
-        int panelH = (r.HasEstimate ? 3 : 1) * line + (2 * pad);
+        int panelH = (r.HasEstimate ? 5 : 3) * line + (2 * pad);
         Overlay.Fill(rgb, w, h, 0, 0, panelW, panelH, 0, 0, 0);
         int x = pad, y = pad;
+        int barX = x + BitmapFont.Measure("AUDIO 100% ", scale), barW = panelW - barX - pad;
+        if (r.HasEstimate)
+        {
+            Bar(rgb, w, h, x, y, barX, barW, scale, "FACE", r.CryingProbability, r.CryingProbability >= 0.5f);
+        }
+        else
+        {
+            BitmapFont.Draw(rgb, w, h, x, y, r.FaceFound ? "FACE WAIT" : "NO FACE", scale, 200, 200, 200);
+        }
+
+        y += line;
+        if (av.AudioScore is float score)
+        {
+            Bar(rgb, w, h, x, y, barX, barW, scale, "AUDIO", score, score >= audioThreshold);
+            int tick = barX + (int)(barW * audioThreshold);
+            Overlay.Fill(rgb, w, h, tick, y - scale, scale, (BitmapFont.GlyphHeight + 2) * scale, 255, 255, 255);
+        }
+        else
+        {
+            BitmapFont.Draw(rgb, w, h, x, y, "AUDIO NONE", scale, 200, 200, 200);
+        }
+
+        y += line;
+        string fusedText = av.CryingProbability is float p2
+            ? string.Create(CultureInfo.InvariantCulture, $"FUSED {(av.Crying ? "CRYING" : "CALM")} {p2 * 100:F0}%")
+            : $"FUSED {(av.Crying ? "CRYING" : "CALM")}";
+        BitmapFont.Draw(rgb, w, h, x, y, fusedText, scale, av.Crying ? (byte)255 : (byte)120, av.Crying ? (byte)60 : (byte)170, av.Crying ? (byte)60 : (byte)255);
         if (!r.HasEstimate)
         {
-            BitmapFont.Draw(rgb, w, h, x, y, r.FaceFound ? "WAIT" : "NO FACE", scale, 200, 200, 200);
             return;
         }
 
-        float cry = r.CryingProbability;
-        bool crying = cry >= 0.5f;
-        BitmapFont.Draw(rgb, w, h, x, y, string.Create(CultureInfo.InvariantCulture, $"CRY {cry * 100:F0}%"), scale, crying ? (byte)255 : (byte)120, crying ? (byte)60 : (byte)170, crying ? (byte)60 : (byte)255);
-        int barX = x + BitmapFont.Measure("CRY 100% ", scale), barW = panelW - barX - pad;
-        Overlay.Fill(rgb, w, h, barX, y, barW, BitmapFont.GlyphHeight * scale, 60, 60, 60);
-        Overlay.Fill(rgb, w, h, barX, y, (int)(barW * cry), BitmapFont.GlyphHeight * scale, crying ? (byte)255 : (byte)120, crying ? (byte)60 : (byte)170, crying ? (byte)60 : (byte)255);
         y += line;
         int level = (int)r.Level!.Value;
         BitmapFont.Draw(rgb, w, h, x, y, string.Create(CultureInfo.InvariantCulture, $"PAIN {LevelNames[level]} {r.PainProbabilities[level] * 100:F0}%"), scale, colour.R, colour.G, colour.B);
@@ -167,31 +208,49 @@ public static class PainCommand
         }
     }
 
-    private static string ToCsv(List<PainFrameResult> results)
+    /// <summary>"LABEL nn%" and a bar filled to <paramref name="value"/>, red when <paramref name="high"/>, blue otherwise.</summary>
+    private static void Bar(byte[] rgb, int w, int h, int x, int y, int barX, int barW, int scale, string label, float value, bool high)
     {
-        var sb = new StringBuilder("frame,time_s,face,x,y,width,height,has_estimate,crying,p_none,p_moderate,p_severe,level,state_crying,state_level,state_current,no_estimate\n");
-        foreach (PainFrameResult r in results)
+        (byte R, byte G, byte B) c = high ? ((byte)255, (byte)60, (byte)60) : ((byte)120, (byte)170, (byte)255);
+        BitmapFont.Draw(rgb, w, h, x, y, string.Create(CultureInfo.InvariantCulture, $"{label} {value * 100:F0}%"), scale, c.R, c.G, c.B);
+        Overlay.Fill(rgb, w, h, barX, y, barW, BitmapFont.GlyphHeight * scale, 60, 60, 60);
+        Overlay.Fill(rgb, w, h, barX, y, (int)(barW * Math.Clamp(value, 0f, 1f)), BitmapFont.GlyphHeight * scale, c.R, c.G, c.B);
+    }
+
+    private static string ToCsv(List<PainFrameResult> results, List<AudioVisualCryFrame> fused)
+    {
+        // crying is the face's per-frame probability; audio_score the cry detector's window covering the frame ("none"
+        // without audio); fused_* the AudioVisualCryFusion value and state.
+        var sb = new StringBuilder("frame,time_s,face,x,y,width,height,has_estimate,crying,p_none,p_moderate,p_severe,level,state_crying,state_level,state_current,audio_score,fused_crying,fused_state_crying,fused_state_current,no_estimate\n");
+        for (int i = 0; i < results.Count; i++)
         {
+            PainFrameResult r = results[i];
+            AudioVisualCryFrame av = fused[i];
             RectangleF b = r.FaceBox ?? RectangleF.Empty;
             sb.Append(CultureInfo.InvariantCulture, $"{r.FrameIndex},{r.Timestamp.TotalSeconds:F3},{(r.FaceFound ? 1 : 0)},{b.X:F1},{b.Y:F1},{b.Width:F1},{b.Height:F1},{(r.HasEstimate ? 1 : 0)},");
             sb.Append(r.HasEstimate
                 ? string.Create(CultureInfo.InvariantCulture, $"{r.CryingProbability:F4},{r.PainProbabilities[0]:F4},{r.PainProbabilities[1]:F4},{r.PainProbabilities[2]:F4},{r.Level!.Value.ToString().ToLowerInvariant()},")
                 : ",,,,,");
             sb.Append(r.State is { } st ? string.Create(CultureInfo.InvariantCulture, $"{(st.Crying ? 1 : 0)},{st.Level.ToString().ToLowerInvariant()},{(st.IsCurrent ? 1 : 0)},") : ",,,");
+            sb.Append(av.AudioScore is float score ? string.Create(CultureInfo.InvariantCulture, $"{score:F4},") : "none,");
+            sb.Append(av.CryingProbability is float fusedP ? string.Create(CultureInfo.InvariantCulture, $"{fusedP:F4},") : ",");
+            sb.Append(CultureInfo.InvariantCulture, $"{(av.Crying ? 1 : 0)},{(av.IsCurrent ? 1 : 0)},");
             sb.Append('"').Append((r.AbstentionReason ?? string.Empty).Replace("\"", "'", StringComparison.Ordinal)).Append("\"\n");
         }
 
         return sb.ToString();
     }
 
-    private static string ToJson(List<PainFrameResult> results)
+    private static string ToJson(List<PainFrameResult> results, List<AudioVisualCryFrame> fused)
     {
         using var stream = new MemoryStream();
         using (var j = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             j.WriteStartArray();
-            foreach (PainFrameResult r in results)
+            for (int i = 0; i < results.Count; i++)
             {
+                PainFrameResult r = results[i];
+                AudioVisualCryFrame av = fused[i];
                 j.WriteStartObject();
                 j.WriteNumber("frame", r.FrameIndex);
                 j.WriteNumber("time_s", Math.Round(r.Timestamp.TotalSeconds, 3));
@@ -256,6 +315,31 @@ public static class PainCommand
                     j.WriteBoolean("current", state.IsCurrent);
                     j.WriteEndObject();
                 }
+
+                // Side by side: the face's crying ("crying" above), the audio's cry score covering the frame (null
+                // without audio), and their fusion with its state.
+                if (av.AudioScore is float score)
+                {
+                    j.WriteNumber("audio_score", MathF.Round(score, 4));
+                }
+                else
+                {
+                    j.WriteNull("audio_score");
+                }
+
+                j.WriteStartObject("fused");
+                if (av.CryingProbability is float fusedP)
+                {
+                    j.WriteNumber("crying", MathF.Round(fusedP, 4));
+                }
+                else
+                {
+                    j.WriteNull("crying");
+                }
+
+                j.WriteBoolean("state_crying", av.Crying);
+                j.WriteBoolean("state_current", av.IsCurrent);
+                j.WriteEndObject();
 
                 j.WriteEndObject();
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using InfantCry.Audio.Tests.Support;
 
@@ -81,6 +82,110 @@ public class VisionCommandTests
             int level = Array.IndexOf(rows[0].Split(','), "level");
             Assert.That(cells.Take(3).All(c => c[hasEstimate] == "0" && c[level].Length == 0), Is.True, string.Join('\n', rows));
             Assert.That(cells.Where(c => c[hasEstimate] == "1").All(c => c[level] is "none" or "moderate" or "severe"), Is.True, string.Join('\n', rows));
+        }
+    }
+
+    /// <summary>
+    /// A 9.3 s video of a synthetic face (the first pain clip's 16 frames at 3 frames/s, the last frame held 4 s) whose
+    /// sound is 3 s of silence, then an ESC-50 infant cry (3-151080-A, crying for its first ~4.3 s), then silence; or
+    /// the same video without sound. Made by ffmpeg as a phone would store it (H.264 + AAC, mono 22.05 kHz).
+    /// </summary>
+    private static string VideoWithCry(bool withSound)
+    {
+        string cry = Path.Combine(Artifacts.AssetsDirectory, "data", "realworld", "esc50", "crying_baby", "3-151080-A.ogg");
+        Assert.That(File.Exists(cry), Is.True, $"{cry} is missing (../shared/data/realworld)");
+        string video = Path.Combine(CliRunner.TempDir(), withSound ? "with-sound.mp4" : "silent.mp4");
+        List<string> args = ["-v", "error", "-framerate", "3", "-pattern_type", "glob", "-i", Path.Combine(PainClip, "*.png")];
+        args.AddRange(withSound
+            ? ["-i", cry, "-filter_complex", "[0:v]tpad=stop_mode=clone:stop_duration=4[v];[1:a]adelay=3000,apad[a]", "-map", "[v]", "-map", "[a]", "-c:a", "aac", "-ar", "22050", "-ac", "1"]
+            : ["-vf", "tpad=stop_mode=clone:stop_duration=4", "-an"]);
+        args.AddRange(["-t", "9.33", "-c:v", "libx264", "-pix_fmt", "yuv420p", video]);
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
+        args.ForEach(psi.ArgumentList.Add);
+        using Process p = Process.Start(psi)!;
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.That(p.ExitCode, Is.Zero, $"ffmpeg could not make {video}: {err.Result}");
+        return video;
+    }
+
+    [Category("Models")]
+    [Category("SharedAssets")]
+    [Category("MachineTools")]
+    [Test]
+    public void Pain_on_a_video_with_sound_reports_the_face_and_the_audio_side_by_side()
+    {
+        string outFile = Path.Combine(CliRunner.TempDir(), "pain.mp4");
+
+        CliRun run = CliRunner.Run("pain", VideoWithCry(withSound: true), "--out", outFile, "--json", "--models", Artifacts.ModelsDirectory);
+
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Stdout, Does.StartWith("pain: 28 frame(s)").And.Contain("audio: 19 window(s)"), run.ToString());
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(outFile, ".json")));
+        JsonElement[] frames = [.. doc.RootElement.EnumerateArray()];
+        string table = string.Join('\n', frames.Select(f => $"{f.GetProperty("time_s")}: face {(f.TryGetProperty("crying", out JsonElement c) ? c : "-")} audio {f.GetProperty("audio_score")} fused {f.GetProperty("fused")}"));
+        Assert.That(frames, Has.Length.EqualTo(28));
+        foreach (JsonElement f in frames)
+        {
+            // Every frame carries the audio score beside the face's values, and the fused value and state.
+            Assert.That(f.GetProperty("audio_score").ValueKind, Is.EqualTo(JsonValueKind.Number), table);
+            Assert.That(f.TryGetProperty("crying", out _), Is.EqualTo(f.GetProperty("has_estimate").GetBoolean()), table);
+            Assert.That(f.GetProperty("fused").GetProperty("crying").ValueKind, Is.EqualTo(JsonValueKind.Number), table);
+        }
+
+        double Time(JsonElement f) => f.GetProperty("time_s").GetDouble();
+        double Audio(JsonElement f) => f.GetProperty("audio_score").GetDouble();
+        bool State(JsonElement f) => f.GetProperty("fused").GetProperty("state_crying").GetBoolean();
+        // Silence before 3 s: the detector's scores stay far below its threshold (0.22); the cry from 3 s to ~7.3 s: the
+        // frames whose nearest window lies wholly inside it score high (measured 0.95-1.0).
+        Assert.That(frames.Where(f => Time(f) < 2.5).Select(Audio), Is.All.LessThan(0.05), table);
+        Assert.That(frames.Where(f => Time(f) is >= 3.6 and <= 7.0).Select(Audio), Is.All.GreaterThan(0.5), table);
+        // The synthetic face says calm throughout (this clip's frames are labelled crying only in its first 5 frames,
+        // before the 4-frame window fills): the sound makes the fused state crying, after 7 loud frames.
+        Assert.That(frames.Where(f => Time(f) < 3.5).Any(State), Is.False, table);
+        Assert.That(frames.Where(f => Time(f) is >= 5.5 and <= 7.3).All(State), Is.True, table);
+    }
+
+    [Category("Models")]
+    [Category("MachineTools")]
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Pain_on_a_video_without_sound_says_none_for_the_audio_and_fuses_the_face_alone(bool json)
+    {
+        string outFile = Path.Combine(CliRunner.TempDir(), "pain.mp4");
+        string[] args = ["pain", VideoWithCry(withSound: false), "--out", outFile, "--models", Artifacts.ModelsDirectory];
+
+        CliRun run = CliRunner.Run(json ? [.. args, "--json"] : args);
+
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Stdout, Does.StartWith("pain: 28 frame(s)").And.Contain("audio: none"), run.ToString());
+        if (json)
+        {
+            using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(outFile, ".json")));
+            foreach (JsonElement f in doc.RootElement.EnumerateArray())
+            {
+                Assert.That(f.GetProperty("audio_score").ValueKind, Is.EqualTo(JsonValueKind.Null));
+                JsonElement fused = f.GetProperty("fused").GetProperty("crying");
+                if (f.GetProperty("has_estimate").GetBoolean())
+                {
+                    // Both are rounded to 4 decimals.
+                    Assert.That(fused.GetDouble(), Is.EqualTo(f.GetProperty("crying").GetDouble()).Within(1.5e-4));
+                }
+                else
+                {
+                    Assert.That(fused.ValueKind, Is.EqualTo(JsonValueKind.Null));
+                }
+            }
+        }
+        else
+        {
+            string[] rows = File.ReadAllLines(Path.ChangeExtension(outFile, ".csv"));
+            string[] header = rows[0].Split(',');
+            int audio = Array.IndexOf(header, "audio_score"), fused = Array.IndexOf(header, "fused_crying");
+            Assert.That(audio, Is.Not.Negative, rows[0]);
+            Assert.That(rows.Skip(1).Select(r => r.Split(',')[audio]), Is.All.EqualTo("none"));
+            Assert.That(rows.Skip(1).Select(r => r.Split(',')[fused]).Where(v => v.Length > 0).Count(), Is.EqualTo(25), "one fused value per face estimate");
         }
     }
 }
