@@ -214,6 +214,8 @@ def report(args, m, runs, cases, skipped, started, elapsed):
          f"{len([r for r in runs if r['name'].startswith('repeat')])} repeat(s) as separate BenchmarkDotNet runs. "
          "Figures: median over the repeats of each run's median; min-max over the repeats.",
          ""]
+    if (args.warmup, args.iterations, args.iteration_time) != (3, 15, 250):
+        L += ["**Short job** (E2E_WARMUP / E2E_ITERATIONS / E2E_ITERATION_TIME_MS changed from warmup 3, 15 iterations of 250 ms): a check of the script, not figures.", ""]
     if noisy:
         L += [f"**WARNING: not a quiet machine** during {', '.join(r['name'] for r in noisy)}: the load average before the run or the CPU "
               f"used by other processes during it exceeded {limit:g} (half the {m['cpus']} CPUs); see the runs table. These timings are not a claim.", ""]
