@@ -199,6 +199,55 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
         }
     }
 
+    /// <summary>
+    /// dlib's 68 landmarks of a refined face, in its canonical frame: the landmarker fits the face in its levelled frame
+    /// (refitting until the eyes are level), the refiner then draws the face's box again on a crop levelled at that
+    /// frame (the refiner follows a face's tilt only in part, so the box it drew at its own roll is not the same at
+    /// every roll), and the landmarker fits once more from that box. Without a refiner, only the first fit.
+    /// </summary>
+    /// <param name="image">The image.</param>
+    /// <param name="face">A face from <see cref="Detect(in ImageBuffer, float, CancellationToken)"/> or <see cref="Refine"/>.</param>
+    /// <param name="landmarker">The landmarker (use <see cref="Landmarks.FaceLandmarkerOptions.Levelled"/> with a refiner).</param>
+    /// <param name="landmarks">Receives the 68 points in image pixels.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The face (its box redrawn, its roll the final frame's) and the roll of the frame the landmarks were fitted in.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="face"/> or <paramref name="landmarker"/> is null.</exception>
+    public (FaceDetection Face, float Roll) FitLandmarks(in ImageBuffer image, FaceDetection face, Landmarks.FaceLandmarker landmarker, Span<PointF> landmarks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        ArgumentNullException.ThrowIfNull(landmarker);
+        float roll = landmarker.Fit(image, face, landmarks);
+        if (Refiner is null || Reframe(image, face, roll, cancellationToken) is not { } reframed)
+        {
+            return (face with { Roll = roll }, roll);
+        }
+
+        roll = landmarker.Fit(image, reframed, landmarks);
+        return (reframed with { Roll = roll }, roll);
+    }
+
+    /// <summary>The refiner's box for the face on a crop levelled at <paramref name="roll"/>, the roll kept; <see langword="null"/> when the refiner does not find it there.</summary>
+    private FaceDetection? Reframe(in ImageBuffer image, FaceDetection face, float roll, CancellationToken cancellationToken)
+    {
+        int n = Options.RefineCropSize;
+        int bpp = image.Format.BytesPerPixel();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(n * n * bpp);
+        try
+        {
+            var crop = new ImageBuffer(buffer.AsMemory(0, n * n * bpp), n, n, image.Format);
+            var cut = new LevelledCrop(
+                face.Box.X + (face.Box.Width / 2), face.Box.Y + (face.Box.Height / 2), roll,
+                n * Options.RefineFaceShare / MathF.Max(face.Box.Width, face.Box.Height), n, n);
+            return Central(Refiner!, image, cut, crop, cancellationToken) is { } f && f.Confidence >= Options.MinRefinedConfidence
+                ? InImage(f, cut) with { Roll = roll }
+                : null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Disposes the inner detector and the refiner when this detector owns them.</summary>
     public void Dispose()
     {

@@ -20,6 +20,11 @@ public sealed class FaceLandmarker
     /// <summary>Side of a crop over the side of the dlib box in it: dlib's features reach a little outside the box.</summary>
     private const float CropMargin = 1.6f;
 
+    private const int SymmetryCrop = 48, SymmetrySteps = 4;
+    private const float SymmetryStep = 3f;
+
+    private const double BoxOffsetX = -0.029, BoxOffsetY = -0.207, BoxSide = 2.879;
+
     /// <summary>Largest turn, in degrees, a secant refit may make (beyond it the plain step is taken).</summary>
     private const float MaxSecantStep = 45f;
 
@@ -67,6 +72,38 @@ public sealed class FaceLandmarker
         // Refits look for the frame where the fitted eyes are level: the root of d(f) = eyes(f) - f. dlib's fit follows
         // a face's tilt only in part (often a quarter of it), so a plain step f + d stops short of the root; after the
         // first step the secant through the last two fits is used, which lands on it when d is close to linear.
+        // The box the fits start from came from a detector; its size and place depend a little on the roll the detector
+        // saw the face at, and dlib's points follow the box. With ReboxSteps the box is redrawn from the points
+        // themselves (dlib's own box convention, BoxFromLandmarks), fitted again and levelled again, so that box and
+        // frame converge together to the face's, at any roll.
+        for (int step = 0; ; step++)
+        {
+            frame = Level(image, box, frame, landmarks);
+            if (Options.SymmetryRoll)
+            {
+                // dlib's eyes come out level in any frame within a few degrees of the face's roll, so the frame the
+                // refits stop at depends on where they started; the face's mirror symmetry does not.
+                float symmetric = SymmetricRoll(image, landmarks, frame);
+                if (MathF.Abs(Difference(symmetric, frame)) > Options.RefitTolerance)
+                {
+                    frame = symmetric;
+                    Predict(image, box, frame, landmarks);
+                }
+            }
+
+            if (step == Options.ReboxSteps)
+            {
+                return frame;
+            }
+
+            box = BoxFromLandmarks(landmarks, frame);
+            Predict(image, box, frame, landmarks);
+        }
+    }
+
+    /// <summary>Refits in the frame of the fitted eyes until they agree with it (secant steps after the first), at most <see cref="FaceLandmarkerOptions.MaxRefits"/> times; returns the final frame.</summary>
+    private float Level(in ImageBuffer image, RectangleF box, float frame, Span<PointF> landmarks)
+    {
         float previousFrame = float.NaN, previousResidual = float.NaN;
         for (int refit = 0; refit < Options.MaxRefits; refit++)
         {
@@ -92,6 +129,98 @@ public sealed class FaceLandmarker
         }
 
         return frame;
+    }
+
+    /// <summary>
+    /// The roll, near <paramref name="frame"/>, about which the face is most nearly mirror-symmetric: a gray crop of
+    /// the face (centred on the points' mean, 2.4 outer-eye distances wide) is turned in steps of
+    /// <see cref="SymmetryStep"/> degrees up to <see cref="SymmetrySteps"/> steps either side, each scored by the mean
+    /// absolute difference between its left and right halves mirrored, and a parabola through the best step and its
+    /// neighbours gives the minimum.
+    /// </summary>
+    private static float SymmetricRoll(in ImageBuffer image, ReadOnlySpan<PointF> landmarks, float frame)
+    {
+        (float mx, float my) = Mean(landmarks);
+        float iod = MathF.Sqrt(((landmarks[45].X - landmarks[36].X) * (landmarks[45].X - landmarks[36].X)) + ((landmarks[45].Y - landmarks[36].Y) * (landmarks[45].Y - landmarks[36].Y)));
+        if (!(iod > 1f))
+        {
+            return frame;
+        }
+
+        const int n = SymmetryCrop;
+        int bpp = image.Format.BytesPerPixel();
+        Span<float> scores = stackalloc float[(2 * SymmetrySteps) + 1];
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(n * n * bpp);
+        try
+        {
+            for (int k = -SymmetrySteps; k <= SymmetrySteps; k++)
+            {
+                var cut = new Faces.LevelledCrop(mx, my, frame + (k * SymmetryStep), n / (2.4 * iod), n, n);
+                Span<byte> px = buffer.AsSpan(0, n * n * bpp);
+                cut.Render(image, px);
+                double sum = 0;
+                for (int y = 0; y < n; y++)
+                {
+                    for (int x = 0; x < n / 2; x++)
+                    {
+                        sum += MathF.Abs(GrayAt(px, (y * n) + x, bpp) - GrayAt(px, (y * n) + (n - 1 - x), bpp));
+                    }
+                }
+
+                scores[k + SymmetrySteps] = (float)sum;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        int best = 0;
+        for (int i = 1; i < scores.Length; i++)
+        {
+            if (scores[i] < scores[best])
+            {
+                best = i;
+            }
+        }
+
+        float offset = best - SymmetrySteps;
+        if (best > 0 && best < scores.Length - 1)
+        {
+            float a = scores[best - 1], b = scores[best], c = scores[best + 1], den = a - (2 * b) + c;
+            if (den > 0)
+            {
+                offset += 0.5f * (a - c) / den;
+            }
+        }
+
+        return frame + (offset * SymmetryStep);
+    }
+
+    private static float GrayAt(ReadOnlySpan<byte> px, int pixel, int bpp) =>
+        bpp == 1 ? px[pixel] : (px[pixel * bpp] + px[(pixel * bpp) + 1] + px[(pixel * bpp) + 2]) / 3f;
+
+    /// <summary>
+    /// The square box dlib's HOG detector would draw around a face whose 68 points these are, in the frame at
+    /// <paramref name="roll"/>: centred 0.029 (left) and 0.207 (up) RMS radii from the points' mean, 2.879 RMS radii
+    /// wide, where the RMS radius is the root mean square distance of the points from their mean (medians over the 68
+    /// faces dlib finds in its example photos, its boxes against its own landmarks).
+    /// </summary>
+    private static RectangleF BoxFromLandmarks(ReadOnlySpan<PointF> landmarks, float roll)
+    {
+        (float mx, float my) = Mean(landmarks);
+        double sum = 0;
+        foreach (PointF p in landmarks)
+        {
+            sum += ((p.X - mx) * (p.X - mx)) + ((p.Y - my) * (p.Y - my));
+        }
+
+        double rms = Math.Sqrt(sum / landmarks.Length);
+        double r = roll * (Math.PI / 180), c = Math.Cos(r), s = Math.Sin(r);
+        double ox = BoxOffsetX * rms, oy = BoxOffsetY * rms;
+        double cx = mx + (c * ox) - (s * oy), cy = my + (s * ox) + (c * oy);
+        float side = (float)(BoxSide * rms);
+        return new RectangleF((float)cx - (side / 2), (float)cy - (side / 2), side, side);
     }
 
     /// <summary>

@@ -278,9 +278,18 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         }
 
         FaceDetection face = faces[best];
-        float roll = _landmarker!.Fit(frame.Image, face, _points);
+        float roll;
+        if (_detector is RotatingFaceDetector { Refiner: not null } rotating)
+        {
+            (face, roll) = rotating.FitLandmarks(frame.Image, face, _landmarker!, _points, cancellationToken);
+            _tracked = face;
+        }
+        else
+        {
+            roll = _landmarker!.Fit(frame.Image, face, _points);
+        }
+
         _lastRoll = FaceLandmarker.EyeRoll(_points);
-        _tracked = face with { Roll = roll };
         FaceQuality quality = FaceQualityGate.Measure(frame.Image, face, _points, roll);
         if (_gate?.Check(quality) is string reason)
         {

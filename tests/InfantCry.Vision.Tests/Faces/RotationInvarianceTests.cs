@@ -98,7 +98,7 @@ public sealed class RotationInvarianceTests
             {
                 // The front end on the unturned image is the reference the turned images must reproduce.
                 PointF[] p = new PointF[68];
-                landmarker.Fit(canvas0, f, p);
+                rotating.FitLandmarks(canvas0, f, landmarker, p);
                 reference.Add((f.Box, p, Distance(p[36], p[45])));
             }
 
@@ -156,7 +156,7 @@ public sealed class RotationInvarianceTests
 
                     used[best] = true;
                     found[a]++;
-                    landmarker.Fit(turned, faces[best], points);
+                    rotating.FitLandmarks(turned, faces[best], landmarker, points);
                     double sum = 0;
                     for (int k = 0; k < 68; k++)
                     {
