@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using InfantCry.Audio.Detection;
 using InfantCry.Audio.Monitoring;
+using InfantCry.Onnx.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -35,10 +36,11 @@ public static class MonitorCommand
         var mqttUser = new Option<string?>("--mqtt-user") { Description = "MQTT user name (the password comes from $INFANTCRY_MQTT_PASSWORD)" };
         var discovery = new Option<string>("--discovery-prefix") { Description = "Home Assistant's discovery prefix", DefaultValueFactory = _ => "homeassistant" };
         var exitOnDrop = new Option<bool>("--exit-on-drop") { Description = "End when a live source drops instead of reopening it" };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default, one per core). Default 1: a live stream needs one YAMNet patch about every half second, and a pool of threads that spin between runs costs more CPU than it saves", DefaultValueFactory = _ => 1 };
         var service = new Option<bool>("--service") { Description = "Run as a service (Microsoft.Extensions.Hosting: systemd notify and journal logging when run by systemd, clean stop on SIGTERM)" };
         var command = new Command("monitor", "Listen for crying in a stream of any length and report cry events (JSON lines, webhook, MQTT with Home Assistant discovery)")
         {
-            source, models, pcm, rate, channels, realtime, threshold, start, hold, minimum, scores, webhook, mqtt, mqttId, mqttUser, discovery, exitOnDrop, service,
+            source, models, pcm, rate, channels, realtime, threshold, start, hold, minimum, scores, webhook, mqtt, mqttId, mqttUser, discovery, exitOnDrop, service, threads,
         };
         command.SetAction((parse, cancellationToken) => CliOutput.RunAsync(async () =>
         {
@@ -46,7 +48,7 @@ public static class MonitorCommand
                 parse.GetRequiredValue(source), parse.GetValue(models), parse.GetRequiredValue(pcm), parse.GetValue(rate), parse.GetValue(channels),
                 parse.GetValue(realtime), parse.GetValue(threshold), parse.GetRequiredValue(start), parse.GetValue(hold), parse.GetValue(minimum),
                 parse.GetValue(scores), parse.GetValue(webhook), parse.GetValue(mqtt), parse.GetRequiredValue(mqttId), parse.GetValue(mqttUser),
-                parse.GetRequiredValue(discovery), parse.GetValue(exitOnDrop));
+                parse.GetRequiredValue(discovery), parse.GetValue(exitOnDrop), parse.GetValue(threads));
             return parse.GetValue(service)
                 ? await RunAsServiceAsync(settings, cancellationToken).ConfigureAwait(false)
                 : await RunAsync(settings, cancellationToken).ConfigureAwait(false);
@@ -57,7 +59,7 @@ public static class MonitorCommand
     /// <summary>Everything the command was given.</summary>
     internal sealed record MonitorSettings(
         string Source, string? Models, string Pcm, int Rate, int Channels, bool Realtime, float? Threshold, string Start, double Hold,
-        double MinimumDuration, bool Scores, Uri? Webhook, string? Mqtt, string MqttId, string? MqttUser, string DiscoveryPrefix, bool ExitOnDrop)
+        double MinimumDuration, bool Scores, Uri? Webhook, string? Mqtt, string MqttId, string? MqttUser, string DiscoveryPrefix, bool ExitOnDrop, int Threads = 1)
     {
         public CryMonitorOptions MonitorOptions()
         {
@@ -118,7 +120,12 @@ public static class MonitorCommand
         CryMonitorOptions monitorOptions = settings.MonitorOptions();
         ModelsFolder folder = ModelsFolder.Resolve(settings.Models);
         folder.EnsureExists();
-        using CryDetector detector = CryDetector.Create(folder.Path);
+        if (settings.Threads < 0)
+        {
+            throw new ArgumentException($"--threads must be 0 (ONNX Runtime's default) or more, not {settings.Threads}.");
+        }
+
+        using CryDetector detector = CryDetector.Create(folder.Path, sessionOptions: new OnnxSessionOptions { IntraOpThreads = settings.Threads });
         var monitor = new CryMonitor(monitorOptions);
         var publishers = new List<QueuedPublisher>();
         MqttPublisher? mqtt = null;

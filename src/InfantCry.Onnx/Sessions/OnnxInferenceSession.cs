@@ -608,6 +608,11 @@ public sealed class OnnxInferenceSession : IInferenceSession
             sessionOptions.InterOpNumThreads = options.InterOpThreads;
             sessionOptions.GraphOptimizationLevel = (Ort.GraphOptimizationLevel)(int)options.GraphOptimizationLevel;
             sessionOptions.ExecutionMode = (Ort.ExecutionMode)(int)options.ExecutionMode;
+            if (!options.AllowSpinning)
+            {
+                sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            }
+
             ExecutionProviders.Append(sessionOptions, options);
             return sessionOptions;
         }

@@ -55,6 +55,15 @@ public sealed class OnnxSessionOptions
     }
 
     /// <summary>
+    /// Whether the threads of the intra-op pool spin (busy-wait) for the next piece of work after each run instead of
+    /// sleeping. Default <see langword="true"/> (ONNX Runtime's default: lowest latency for back-to-back runs).
+    /// <see langword="false"/> (<c>session.intra_op.allow_spinning = 0</c>) suits sessions that run now and then, such
+    /// as a live audio stream scoring a YAMNet patch every half second, where spinning threads burn a core between
+    /// runs. Irrelevant with <see cref="IntraOpThreads"/> 1 (no pool).
+    /// </summary>
+    public bool AllowSpinning { get; init; } = true;
+
+    /// <summary>
     /// Threads that run independent nodes concurrently; used only with <see cref="OnnxExecutionMode.Parallel"/>.
     /// Default 0: ONNX Runtime chooses.
     /// </summary>

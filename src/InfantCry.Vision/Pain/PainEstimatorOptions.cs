@@ -49,8 +49,9 @@ public sealed class PainEstimatorOptions
     /// up/down, box), fits the landmarks in each face's levelled frame and follows the face from frame to frame
     /// (<see cref="RotationSearchOptions.FullSearchInterval"/>); <see langword="null"/> for upright faces only (the
     /// study's path). Default <see langword="null"/>: opt-in until it meets issue 14's rotation targets on every angle
-    /// (see the README's rotation table: on synthetic infants 2-5% of the eye distance from the upright landmarks at
-    /// every roll, on adult photos a median of about 1% but a mean up to 5.6% from faces under 20 pixels between the eyes).
+    /// (see the README's rotation table: faces found at 91-100% of the upright count; mean landmark error 1.5-7.5% of the
+    /// eye distance on synthetic infants and 1.4-5.5% on adult photos, medians under 2%), and its upright landmarks
+    /// differ from the study's path the pain figures were measured on.
     /// An estimator built on a detector of the caller's uses that detector as it is.
     /// </summary>
     public RotationSearchOptions? RotationSearch { get; init; }

@@ -20,6 +20,24 @@ public sealed class OptionsTests
         Assert.That(d.ExecutionMode, Is.EqualTo(OnnxExecutionMode.Sequential));
         Assert.That(d.ExecutionProvider, Is.EqualTo(OnnxExecutionProvider.Cpu));
         Assert.That(d.DeviceId, Is.Zero);
+        Assert.That(d.AllowSpinning, Is.True);
+    }
+
+    [Test]
+    public void A_pool_that_does_not_spin_reproduces_torch([Values("conv", "lstm")] string modelName)
+    {
+        // allow_spinning = 0 only changes how the pool's threads wait between runs: results stay torch's, run after run.
+        GoldenModel model = GoldenModels.Get(modelName);
+        using var session = OnnxInferenceSession.Create(model.Path, new OnnxSessionOptions { IntraOpThreads = 2, AllowSpinning = false });
+
+        for (int run = 0; run < 3; run++)
+        {
+            var outputs = session.Run(model.ToInputs());
+            for (int i = 0; i < outputs.Count; i++)
+            {
+                TensorAssert.Close($"{modelName}.{outputs[i].Name} (no spinning, run {run})", outputs[i].AsFloat32Span(), model.Outputs[i].Float32);
+            }
+        }
     }
 
     [Test]
