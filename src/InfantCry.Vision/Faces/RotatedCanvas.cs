@@ -89,32 +89,7 @@ internal readonly struct RotatedCanvas
             return;
         }
 
-        int w = image.Width, h = image.Height;
-        double inv = 1 / Scale, cos = _cos * inv, sin = _sin * inv;
-        for (int y = 0; y < Height; y++)
-        {
-            Span<byte> row = canvas.Slice(y * stride, stride);
-            double dy = y - _ccy;
-            double sx = _cix - (sin * dy) - (cos * _ccx), sy = _ciy + (cos * dy) - (sin * _ccx);
-            for (int x = 0; x < Width; x++, sx += cos, sy += sin)
-            {
-                int o = x * bpp;
-                if (!(sx >= 0 && sy >= 0 && sx < w - 1 && sy < h - 1))
-                {
-                    row.Slice(o, bpp).Clear();
-                    continue;
-                }
-
-                int x0 = (int)sx, y0 = (int)sy;
-                float ax = (float)(sx - x0), ay = (float)(sy - y0);
-                int o00 = (y0 * srcStride) + (x0 * bpp), o01 = o00 + srcStride;
-                for (int k = 0; k < bpp; k++)
-                {
-                    float top = src[o00 + k] + (ax * (src[o00 + bpp + k] - src[o00 + k]));
-                    float bottom = src[o01 + k] + (ax * (src[o01 + bpp + k] - src[o01 + k]));
-                    row[o + k] = (byte)(top + (ay * (bottom - top)) + 0.5f);
-                }
-            }
-        }
+        // Any other angle: the crop of the whole image about its centre, turned by the angle and scaled.
+        new LevelledCrop(_cix, _ciy, Angle, Scale, Width, Height).Render(image, canvas);
     }
 }
