@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Drawing;
-using System.Runtime.InteropServices;
 using InfantCry.Abstractions.Faces;
 using InfantCry.Abstractions.Imaging;
 
@@ -151,21 +150,16 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
     {
         ArgumentNullException.ThrowIfNull(face);
         IFaceDetector refiner = Refiner ?? throw new InvalidOperationException("This detector has no refiner (pass a YuNet detector to the constructor).");
-        int n = Options.RefineCropSize;
-        int bpp = image.Format.BytesPerPixel();
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(n * n * bpp);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(CropBytes(image));
         try
         {
-            var crop = new ImageBuffer(buffer.AsMemory(0, n * n * bpp), n, n, image.Format);
-            float size = MathF.Max(face.Box.Width, face.Box.Height);
-            var centre = new PointF(face.Box.X + (face.Box.Width / 2), face.Box.Y + (face.Box.Height / 2));
             (FaceDetection Face, LevelledCrop Crop)? best = null;
             int turns = tryQuarterTurns ? 8 : 1;
             for (int q = 0; q < turns; q++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var cut = new LevelledCrop(centre.X, centre.Y, face.Roll + (45 * q), n * Options.RefineFaceShare / size, n, n);
-                if (Central(refiner, image, cut, crop, cancellationToken) is { } f && (best is null || f.Confidence > best.Value.Face.Confidence))
+                LevelledCrop cut = CutAround(face.Box, face.Roll + (45 * q));
+                if (Central(refiner, image, cut, buffer, cancellationToken) is { } f && (best is null || f.Confidence > best.Value.Face.Confidence))
                 {
                     best = (f, cut);
                 }
@@ -180,10 +174,8 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
             for (int step = 0; step < Options.RefineSteps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var cut = new LevelledCrop(
-                    result.Box.X + (result.Box.Width / 2), result.Box.Y + (result.Box.Height / 2), result.Roll,
-                    n * Options.RefineFaceShare / MathF.Max(result.Box.Width, result.Box.Height), n, n);
-                if (Central(refiner, image, cut, crop, cancellationToken) is not { } f || f.Confidence < Options.MinRefinedConfidence)
+                LevelledCrop cut = CutAround(result.Box, result.Roll);
+                if (Central(refiner, image, cut, buffer, cancellationToken) is not { } f || f.Confidence < Options.MinRefinedConfidence)
                 {
                     break;
                 }
@@ -229,16 +221,11 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
     /// <summary>The refiner's box for the face on a crop levelled at <paramref name="roll"/>, the roll kept; <see langword="null"/> when the refiner does not find it there.</summary>
     private FaceDetection? Reframe(in ImageBuffer image, FaceDetection face, float roll, CancellationToken cancellationToken)
     {
-        int n = Options.RefineCropSize;
-        int bpp = image.Format.BytesPerPixel();
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(n * n * bpp);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(CropBytes(image));
         try
         {
-            var crop = new ImageBuffer(buffer.AsMemory(0, n * n * bpp), n, n, image.Format);
-            var cut = new LevelledCrop(
-                face.Box.X + (face.Box.Width / 2), face.Box.Y + (face.Box.Height / 2), roll,
-                n * Options.RefineFaceShare / MathF.Max(face.Box.Width, face.Box.Height), n, n);
-            return Central(Refiner!, image, cut, crop, cancellationToken) is { } f && f.Confidence >= Options.MinRefinedConfidence
+            LevelledCrop cut = CutAround(face.Box, roll);
+            return Central(Refiner!, image, cut, buffer, cancellationToken) is { } f && f.Confidence >= Options.MinRefinedConfidence
                 ? InImage(f, cut) with { Roll = roll }
                 : null;
         }
@@ -262,10 +249,22 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
         }
     }
 
-    /// <summary>The most confident refiner face whose centre is within a quarter of the crop of the crop's centre (the face the crop was cut around), in crop pixels.</summary>
-    private static FaceDetection? Central(IFaceDetector refiner, in ImageBuffer image, in LevelledCrop cut, ImageBuffer crop, CancellationToken cancellationToken)
+    /// <summary>Bytes of one refine crop in the image's pixel format.</summary>
+    private int CropBytes(in ImageBuffer image) => Options.RefineCropSize * Options.RefineCropSize * image.Format.BytesPerPixel();
+
+    /// <summary>The refine crop around a face's box, turned by <paramref name="roll"/> and scaled so that the box's longer side fills <see cref="RotationSearchOptions.RefineFaceShare"/> of it.</summary>
+    private LevelledCrop CutAround(RectangleF box, float roll)
     {
-        cut.Render(image, MemoryMarshal.AsMemory(crop.Pixels).Span);
+        int n = Options.RefineCropSize;
+        return new LevelledCrop(box.X + (box.Width / 2), box.Y + (box.Height / 2), roll, n * Options.RefineFaceShare / MathF.Max(box.Width, box.Height), n, n);
+    }
+
+    /// <summary>The most confident refiner face whose centre is within a quarter of the crop of the crop's centre (the face the crop was cut around), in crop pixels; the crop is rendered into <paramref name="buffer"/>.</summary>
+    private static FaceDetection? Central(IFaceDetector refiner, in ImageBuffer image, in LevelledCrop cut, byte[] buffer, CancellationToken cancellationToken)
+    {
+        int length = cut.Width * cut.Height * image.Format.BytesPerPixel();
+        cut.Render(image, buffer.AsSpan(0, length));
+        var crop = new ImageBuffer(buffer.AsMemory(0, length), cut.Width, cut.Height, image.Format);
         float mid = (cut.Width - 1) / 2f, reach = cut.Width / 4f;
         FaceDetection? best = null;
         foreach (FaceDetection f in refiner.Detect(crop, cancellationToken))
