@@ -9,7 +9,7 @@ namespace InfantCry.Vision.Faces;
 /// R = [cos -sin; sin cos] (y down, so a positive roll is clockwise on screen). A face whose eye line has roll r stands
 /// upright, eyes level, in the crop at roll r.
 /// </summary>
-internal readonly struct LevelledCrop
+internal readonly struct LevelledCrop : ITurnedView
 {
     private readonly double _cos, _sin, _cx, _cy, _qx, _qy;
 

@@ -7,7 +7,7 @@ namespace InfantCry.Vision.Faces;
 /// An image turned so that a face at a given roll stands upright: canvas pixel q shows image point
 /// p = R(angle) (q - canvas centre) + image centre, R = [cos -sin; sin cos] (clockwise on screen for a positive angle).
 /// </summary>
-internal readonly struct RotatedCanvas
+internal readonly struct RotatedCanvas : ITurnedView
 {
     private readonly double _cos, _sin, _cix, _ciy, _ccx, _ccy;
 

@@ -284,36 +284,41 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
         return best;
     }
 
-    /// <summary>A refiner face on a crop, in the image: box centre mapped back and size unscaled (the box stays in the face's upright frame), key points mapped back, roll from the eyes.</summary>
+    /// <summary>A refiner face on a crop, in the image (see <see cref="MapBack{TView}"/>), its roll from the eyes.</summary>
     private static FaceDetection InImage(FaceDetection f, in LevelledCrop cut)
     {
-        PointF c = cut.ToImage(new PointF(f.Box.X + (f.Box.Width / 2), f.Box.Y + (f.Box.Height / 2)));
-        float w = (float)(f.Box.Width / cut.Scale), h = (float)(f.Box.Height / cut.Scale);
+        FaceDetection mapped = MapBack(f, cut);
+        return mapped with { Roll = RollOf(mapped.KeyPoints[0], mapped.KeyPoints[1]) };
+    }
+
+    /// <summary>
+    /// A face found on a turned view, in the image: its box centre and key points mapped back, its box size unscaled
+    /// (the box stays in the face's upright frame); roll and confidence as found.
+    /// </summary>
+    private static FaceDetection MapBack<TView>(FaceDetection f, in TView view)
+        where TView : struct, ITurnedView
+    {
+        PointF c = view.ToImage(new PointF(f.Box.X + (f.Box.Width / 2), f.Box.Y + (f.Box.Height / 2)));
+        float w = (float)(f.Box.Width / view.Scale), h = (float)(f.Box.Height / view.Scale);
         var points = new PointF[f.KeyPoints.Count];
         for (int i = 0; i < points.Length; i++)
         {
-            points[i] = cut.ToImage(f.KeyPoints[i]);
+            points[i] = view.ToImage(f.KeyPoints[i]);
         }
 
-        return new FaceDetection(new RectangleF(c.X - (w / 2), c.Y - (h / 2), w, h), f.Confidence, points) { Roll = RollOf(points[0], points[1]) };
+        return new FaceDetection(new RectangleF(c.X - (w / 2), c.Y - (h / 2), w, h), f.Confidence, points) { Roll = f.Roll };
     }
 
     /// <summary>The roll of the line from the first to the second point (YuNet: right eye, left eye), degrees -180..180.</summary>
     internal static float RollOf(PointF rightEye, PointF leftEye) =>
         (float)(Math.Atan2(leftEye.Y - rightEye.Y, leftEye.X - rightEye.X) * (180 / Math.PI));
 
+    /// <summary>A pass's face in the image (see <see cref="MapBack{TView}"/>), its roll from the eyes or the pass's angle.</summary>
     private FaceDetection ToImage(FaceDetection f, in RotatedCanvas turn)
     {
-        RectangleF b = f.Box;
-        PointF c = turn.ToImage(new PointF(b.X + (b.Width / 2), b.Y + (b.Height / 2)));
-        var points = new PointF[f.KeyPoints.Count];
-        for (int i = 0; i < points.Length; i++)
-        {
-            points[i] = turn.ToImage(f.KeyPoints[i]);
-        }
-
-        float roll = Options.RollFromKeyPoints && points.Length >= 2 ? RollOf(points[0], points[1]) : Normalize(turn.Angle + f.Roll);
-        return new FaceDetection(new RectangleF(c.X - (b.Width / 2), c.Y - (b.Height / 2), b.Width, b.Height), f.Confidence, points) { Roll = roll };
+        FaceDetection mapped = MapBack(f, turn);
+        IReadOnlyList<PointF> p = mapped.KeyPoints;
+        return mapped with { Roll = Options.RollFromKeyPoints && p.Count >= 2 ? RollOf(p[0], p[1]) : Normalize(turn.Angle + f.Roll) };
     }
 
     private static float Normalize(float degrees)
