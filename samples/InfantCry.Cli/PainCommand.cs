@@ -40,19 +40,19 @@ public static class PainCommand
         var fps = new Option<double>("--fps") { Description = "Frame rate of a frame folder (IFPaLD: 3).", DefaultValueFactory = _ => 3.0 };
         var maxFrames = new Option<int>("--max-frames") { Description = "Stop after this many frames (0: all).", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: its default).", DefaultValueFactory = _ => 0 };
-        var anyRoll = new Option<bool>("--any-roll") { Description = "Find faces at any roll (a baby lying down): the frame is searched every 45 degrees, YuNet settles each face's roll and up/down, and the face is followed between searches. Slower; see the README's rotation table." };
+        var upright = new Option<bool>("--upright") { Description = "Look for upright faces only (the study's path: UltraFace, dlib on its box). By default faces are found at any roll (a baby lying down): the frame is searched every 20 degrees, YuNet settles each face's roll and up/down, and the face is followed between searches." };
         var noAudio = new Option<bool>("--no-audio") { Description = "Ignore the video's sound (by default its audio goes through the cry detector and is fused with the face)." };
         var command = new Command("pain", "Estimate crying and pain level per frame from face video and write an annotated video.")
         {
-            input, output, json, models, detector, landmarks, fps, maxFrames, threads, noAudio, anyRoll,
+            input, output, json, models, detector, landmarks, fps, maxFrames, threads, noAudio, upright,
         };
         command.SetAction((result, cancellationToken) => CliOutput.RunAsync(() => Task.FromResult(Run(
             result.GetValue(input)!, result.GetValue(output)!, result.GetValue(json), result.GetValue(models), result.GetValue(detector),
-            result.GetValue(landmarks)!, result.GetValue(fps), result.GetValue(maxFrames), result.GetValue(threads), result.GetValue(noAudio), result.GetValue(anyRoll), cancellationToken))));
+            result.GetValue(landmarks)!, result.GetValue(fps), result.GetValue(maxFrames), result.GetValue(threads), result.GetValue(noAudio), result.GetValue(upright), cancellationToken))));
         return command;
     }
 
-    private static int Run(string input, FileInfo outFile, bool asJson, string? modelsOption, FileInfo? detectorFile, FileInfo landmarkFile, double fps, int maxFrames, int threads, bool noAudio, bool anyRoll, CancellationToken ct)
+    private static int Run(string input, FileInfo outFile, bool asJson, string? modelsOption, FileInfo? detectorFile, FileInfo landmarkFile, double fps, int maxFrames, int threads, bool noAudio, bool uprightOnly, CancellationToken ct)
     {
         string inputArgs;
         bool isFile = false;
@@ -80,15 +80,15 @@ public static class PainCommand
         string detectorPath = detectorFile?.FullName ?? SharedAssets.FaceDetector(yunet: false);
         var sessionOptions = new OnnxSessionOptions { IntraOpThreads = threads };
 
-        // With --any-roll, YuNet refines the faces: the models folder's copy (the set-up puts it there), else the shared assets'.
+        // Unless --upright, YuNet refines the faces: the models folder's copy (the set-up puts it there), else the shared assets'.
         string? refiner = null;
-        if (anyRoll)
+        if (!uprightOnly)
         {
             string inModels = Path.Combine(modelsFolder, YuNetDetector.DefaultModelFileName);
             refiner = File.Exists(inModels) ? inModels : SharedAssets.FaceDetector(yunet: true);
         }
 
-        var painOptions = anyRoll ? new PainEstimatorOptions { RotationSearch = RotationSearchOptions.Default } : null;
+        var painOptions = uprightOnly ? new PainEstimatorOptions { RotationSearch = null } : null;
         using PainLevelEstimator estimator = PainLevelEstimator.Create(modelsFolder, detectorPath, landmarkFile.FullName, options: painOptions, sessionOptions: sessionOptions, refinerModelPath: refiner);
         (int width, int height, string rate) = Ffmpeg.Probe(inputArgs);
 

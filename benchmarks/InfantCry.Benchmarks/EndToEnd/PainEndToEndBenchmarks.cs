@@ -11,7 +11,7 @@ namespace InfantCry.Benchmarks.EndToEnd;
 /// One steady-state 1280x720 RGB frame through <see cref="PainLevelEstimator.Process(in VideoFrame, CancellationToken)"/>:
 /// UltraFace RFB-320, dlib's 68 landmarks, the quality gate, alignment, encoder and the 4-frame LSTM (an estimate on
 /// every frame: set-up checks it), with the rotation search off (the default) or on
-/// (<see cref="RotationSearchOptions.Default"/>: 8 detector passes), 1 or 2 ONNX Runtime intra-op threads. Frames per
+/// (<see cref="RotationSearchOptions.Default"/>: 18 detector passes, the face then followed), 1 or 2 ONNX Runtime intra-op threads. Frames per
 /// second = 1000 / ms per frame. Issue 14 point 5 and issue 16 point 4 (<c>scripts/bench-end-to-end.sh</c>).
 /// </summary>
 [MemoryDiagnoser]

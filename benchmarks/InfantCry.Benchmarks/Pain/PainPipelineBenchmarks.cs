@@ -40,7 +40,7 @@ public class PainPipelineBenchmarks
         string clip = Path.Combine(artifacts, "data", "pain-synth-small", "clips", "s00_c00");
         var options = new OnnxSessionOptions { IntraOpThreads = IntraOpThreads };
         string models = Path.Combine(artifacts, "models");
-        _full = PainLevelEstimator.Create(models, Path.Combine(assets, "models/face/ultraface/version-RFB-320.onnx"), sessionOptions: options);
+        _full = PainLevelEstimator.Create(models, Path.Combine(assets, "models/face/ultraface/version-RFB-320.onnx"), options: new PainEstimatorOptions { RotationSearch = null }, sessionOptions: options);
         _marked = PainLevelEstimator.CreateWithoutDetector(models, sessionOptions: options);
         _frames = Decode640x480(Path.Combine(clip, "%05d.png"));
         _landmarks = File.ReadLines(Path.Combine(artifacts, "data", "pain-synth-small", "landmarks.csv")).Skip(1)

@@ -7,7 +7,7 @@ namespace InfantCry.Vision.Faces;
 
 /// <summary>
 /// Finds faces at any roll with an upright detector: the image is turned by each of
-/// <see cref="RotationSearchOptions.Angles"/> (by default every 45 degrees) so that faces at that roll stand upright,
+/// <see cref="RotationSearchOptions.Angles"/> (by default every 20 degrees) so that faces at that roll stand upright,
 /// the inner detector runs on each turned copy, and the faces are mapped back to the image and merged (the most
 /// confident of overlapping faces is kept). Each face carries its <see cref="FaceDetection.Roll"/> (the pass's
 /// angle, or with key points the angle of the line through the eyes) and its box in the face's upright frame.
@@ -131,8 +131,8 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
 
     /// <summary>
     /// Settles a face's roll, up/down and box on crops of the face itself, with <see cref="Refiner"/>: the face is cut
-    /// out turned by its roll (and, with <paramref name="tryQuarterTurns"/>, by that roll plus every other multiple of
-    /// 45 degrees), scaled so that it fills <see cref="RotationSearchOptions.RefineFaceShare"/> of a square of
+    /// out turned by its roll (and, with <paramref name="tryQuarterTurns"/>, by that roll plus every multiple of 360 /
+    /// <see cref="RotationSearchOptions.RefineTurns"/> degrees), scaled so that it fills <see cref="RotationSearchOptions.RefineFaceShare"/> of a square of
     /// <see cref="RotationSearchOptions.RefineCropSize"/> pixels; the turn where the refiner is most confident wins
     /// (upright detectors score a face upright clearly higher than the same face sideways or upside down when the crop
     /// is levelled by its eyes); the face is then cut out again, centred, scaled and levelled by the refiner's box and
@@ -141,7 +141,7 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
     /// </summary>
     /// <param name="image">The image.</param>
     /// <param name="face">A face of this image (a pass's detection, or the previous video frame's refined face).</param>
-    /// <param name="tryQuarterTurns">Whether to try the eight turns 45 degrees apart (a new face) or only the face's own roll (tracking a face from the previous frame).</param>
+    /// <param name="tryQuarterTurns">Whether to try <see cref="RotationSearchOptions.RefineTurns"/> turns (a new face) or only the face's own roll (tracking a face from the previous frame).</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The refined face (box in its upright frame, roll from the refiner's eyes, key points in the image), or <see langword="null"/> when the refiner does not find it with at least <see cref="RotationSearchOptions.MinRefinedConfidence"/>.</returns>
     /// <exception cref="InvalidOperationException">The detector has no <see cref="Refiner"/>, or it gives no eye key points.</exception>
@@ -154,11 +154,12 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
         try
         {
             (FaceDetection Face, LevelledCrop Crop)? best = null;
-            int turns = tryQuarterTurns ? 8 : 1;
+            int turns = tryQuarterTurns ? Options.RefineTurns : 1;
+            float spacing = 360f / turns;
             for (int q = 0; q < turns; q++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                LevelledCrop cut = CutAround(face.Box, face.Roll + (45 * q));
+                LevelledCrop cut = CutAround(face.Box, face.Roll + (spacing * q));
                 if (Central(refiner, image, cut, buffer, cancellationToken) is { } f && (best is null || f.Confidence > best.Value.Face.Confidence))
                 {
                     best = (f, cut);
@@ -214,7 +215,8 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
             return (face with { Roll = roll }, roll);
         }
 
-        roll = landmarker.Fit(image, reframed, landmarks);
+        // The second fit starts at the first one's roll but stays as near the refined face's roll as the first.
+        roll = landmarker.Fit(image, reframed, face.Roll, landmarks);
         return (reframed with { Roll = roll }, roll);
     }
 

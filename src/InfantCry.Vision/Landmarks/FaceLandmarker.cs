@@ -17,9 +17,6 @@ namespace InfantCry.Vision.Landmarks;
 /// </remarks>
 public sealed class FaceLandmarker
 {
-    /// <summary>Side of a crop over the side of the dlib box in it: dlib's features reach a little outside the box.</summary>
-    private const float CropMargin = 1.6f;
-
     private const int SymmetryCrop = 48, SymmetrySteps = 4;
     private const float SymmetryStep = 3f;
 
@@ -61,6 +58,12 @@ public sealed class FaceLandmarker
     public float Fit(in ImageBuffer image, FaceDetection face, Span<PointF> landmarks)
     {
         ArgumentNullException.ThrowIfNull(face);
+        return Fit(image, face, face.Roll, landmarks);
+    }
+
+    /// <summary>As <see cref="Fit(in ImageBuffer, FaceDetection, Span{PointF})"/>, the frame kept within <see cref="FaceLandmarkerOptions.MaxRollChange"/> of <paramref name="anchor"/> instead of the face's roll.</summary>
+    internal float Fit(in ImageBuffer image, FaceDetection face, float anchor, Span<PointF> landmarks)
+    {
         float frame = Snap(face.Roll);
         RectangleF box = DlibBox(face.Box, face.Roll);
         Predict(image, box, frame, landmarks);
@@ -78,12 +81,12 @@ public sealed class FaceLandmarker
         // frame converge together to the face's, at any roll.
         for (int step = 0; ; step++)
         {
-            frame = Level(image, box, frame, landmarks);
+            frame = Level(image, box, frame, anchor, landmarks);
             if (Options.SymmetryRoll)
             {
                 // dlib's eyes come out level in any frame within a few degrees of the face's roll, so the frame the
                 // refits stop at depends on where they started; the face's mirror symmetry does not.
-                float symmetric = SymmetricRoll(image, landmarks, frame);
+                float symmetric = Bound(SymmetricRoll(image, landmarks, frame), anchor);
                 if (MathF.Abs(Difference(symmetric, frame)) > Options.RefitTolerance)
                 {
                     frame = symmetric;
@@ -102,7 +105,7 @@ public sealed class FaceLandmarker
     }
 
     /// <summary>Refits in the frame of the fitted eyes until they agree with it (secant steps after the first), at most <see cref="FaceLandmarkerOptions.MaxRefits"/> times; returns the final frame.</summary>
-    private float Level(in ImageBuffer image, RectangleF box, float frame, Span<PointF> landmarks)
+    private float Level(in ImageBuffer image, RectangleF box, float frame, float anchor, Span<PointF> landmarks)
     {
         float previousFrame = float.NaN, previousResidual = float.NaN;
         for (int refit = 0; refit < Options.MaxRefits; refit++)
@@ -124,7 +127,13 @@ public sealed class FaceLandmarker
             }
 
             (previousFrame, previousResidual) = (frame, residual);
-            frame = Snap(next);
+            float bounded = Bound(next, anchor);
+            if (bounded == frame)
+            {
+                break;
+            }
+
+            frame = Snap(bounded);
             Predict(image, box, frame, landmarks);
         }
 
@@ -224,38 +233,18 @@ public sealed class FaceLandmarker
     }
 
     /// <summary>
-    /// One fit in the frame at <paramref name="roll"/>: on the image itself (dlib's nearest-pixel sampling), or with
-    /// <see cref="FaceLandmarkerOptions.CropFaceSide"/> on a bilinear crop of the face levelled by the roll and scaled
-    /// up to that size, the points mapped back.
+    /// One fit in the frame at <paramref name="roll"/>: dlib's nearest-pixel sampling, or with
+    /// <see cref="FaceLandmarkerOptions.BilinearSampling"/> bilinear sampling.
     /// </summary>
     private void Predict(in ImageBuffer image, RectangleF box, float roll, Span<PointF> landmarks)
     {
-        float target = Options.CropFaceSide;
-        if (target <= 0f)
+        if (Options.BilinearSampling)
+        {
+            Predictor.PredictBilinear(image, box, roll, landmarks);
+        }
+        else
         {
             Predictor.Predict(image, box, roll, landmarks);
-            return;
-        }
-
-        double scale = Math.Max(1.0, target / box.Width);
-        int side = (int)Math.Ceiling(box.Width * scale * CropMargin);
-        int bpp = image.Format.BytesPerPixel();
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(side * side * bpp);
-        try
-        {
-            var cut = new Faces.LevelledCrop(box.X + (box.Width / 2.0), box.Y + (box.Height / 2.0), roll, scale, side, side);
-            cut.Render(image, buffer.AsSpan(0, side * side * bpp));
-            var crop = new ImageBuffer(buffer.AsMemory(0, side * side * bpp), side, side, image.Format);
-            float inner = (float)(box.Width * scale), mid = (side - 1) / 2f;
-            Predictor.Predict(crop, new RectangleF(mid - (inner / 2), mid - (inner / 2), inner, inner), landmarks);
-            for (int i = 0; i < Predictor.PartCount; i++)
-            {
-                landmarks[i] = cut.ToImage(landmarks[i]);
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -291,6 +280,14 @@ public sealed class FaceLandmarker
     {
         float d = (a - b) % 360f;
         return d > 180f ? d - 360f : d <= -180f ? d + 360f : d;
+    }
+
+    /// <summary>A frame at most <see cref="FaceLandmarkerOptions.MaxRollChange"/> degrees from the detection's roll.</summary>
+    private float Bound(float frame, float anchor)
+    {
+        float limit = Options.MaxRollChange;
+        float d = Difference(frame, anchor);
+        return limit >= 180f || MathF.Abs(d) <= limit ? frame : anchor + MathF.CopySign(limit, d);
     }
 
     /// <summary>

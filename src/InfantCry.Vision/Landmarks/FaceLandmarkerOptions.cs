@@ -7,8 +7,8 @@ public sealed class FaceLandmarkerOptions
     private readonly float _uprightTolerance = 10f;
     private readonly float _refitTolerance = 10f;
     private readonly int _maxRefits = 2;
-    private readonly float _cropFaceSide;
     private readonly int _reboxSteps;
+    private readonly float _maxRollChange = 180f;
 
     /// <summary>Faces within 10 degrees of upright are fitted upright; a fit whose eyes disagree with its frame by more than 10 degrees is redone (at most twice).</summary>
     public static FaceLandmarkerOptions Default { get; } = new();
@@ -47,17 +47,13 @@ public sealed class FaceLandmarkerOptions
     }
 
     /// <summary>
-    /// 0 to fit on the image's own pixels (dlib's nearest-pixel sampling, the study's path); otherwise the face is cut
-    /// out levelled by its frame's roll, bilinearly, scaled up so that its dlib box is at least this many pixels wide,
-    /// and fitted there: small faces (eyes 15-25 pixels apart) then give the same points whatever their roll, where
-    /// nearest-pixel sampling moves them by about a pixel. 0 or 32..1024. Default 0.
+    /// <see langword="false"/> to read the image at the nearest pixel (dlib's sampling, the study's path);
+    /// <see langword="true"/> to read it bilinearly at the exact places the predictor asks for in the face's levelled
+    /// frame (<see cref="ShapePredictor.PredictBilinear"/>), as if the face had been cut out levelled and scaled up: small
+    /// faces (eyes 15-25 pixels apart) then give the same points whatever their roll, where nearest-pixel sampling moves
+    /// them by about a pixel. Default <see langword="false"/>.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not 0 and outside 32..1024.</exception>
-    public float CropFaceSide
-    {
-        get => _cropFaceSide;
-        init => _cropFaceSide = value == 0f || value is >= 32f and <= 1024f ? value : throw new ArgumentOutOfRangeException(nameof(CropFaceSide), value, "The crop face side must be 0 or 32 to 1024 pixels.");
-    }
+    public bool BilinearSampling { get; init; }
 
     /// <summary>
     /// After the fits, this many more, each from the box dlib's detector would draw around the previous fit's points
@@ -71,6 +67,19 @@ public sealed class FaceLandmarkerOptions
     }
 
     /// <summary>
+    /// The refits and the symmetry search may turn the frame at most this many degrees away from the detection's roll
+    /// (<see cref="Abstractions.Faces.FaceDetection.Roll"/>): dlib's own eyes are a poor guide to the roll of a small or
+    /// half-turned face and its refits can wander far from it, where a refined detector's eyes, measured on a levelled
+    /// crop, are within about 12 degrees. 0..180 (180: no bound). Default 180.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 0..180.</exception>
+    public float MaxRollChange
+    {
+        get => _maxRollChange;
+        init => _maxRollChange = value is >= 0f and <= 180f ? value : throw new ArgumentOutOfRangeException(nameof(MaxRollChange), value, "The largest roll change must be 0 to 180 degrees.");
+    }
+
+    /// <summary>
     /// Whether, after the refits, the frame is set to the roll about which the face is most nearly mirror-symmetric
     /// (searched within 12 degrees of the refits' frame) and fitted there: dlib's eyes come out level in any frame
     /// within a few degrees of the face's roll, so the refits alone stop where they started. Default false.
@@ -79,10 +88,18 @@ public sealed class FaceLandmarkerOptions
 
     /// <summary>
     /// For faces whose roll comes from a refined detection (<see cref="Faces.RotatingFaceDetector.Refiner"/>): every face
-    /// fitted in its own levelled frame (no snapping to upright) on a bilinear crop at least 160 pixels wide, refitted
+    /// fitted in its own levelled frame (no snapping to upright) with bilinear sampling, refitted
     /// until its eyes agree with the frame within 0.2 degrees (at most 5 refits), turned to the roll of its mirror
     /// symmetry, and fitted three more times from the box its own points give, so that a face gives the same landmarks
     /// at any roll.
     /// </summary>
-    public static FaceLandmarkerOptions Levelled { get; } = new() { UprightTolerance = 0f, RefitTolerance = 0.2f, MaxRefits = 5, CropFaceSide = 160f, ReboxSteps = 3, SymmetryRoll = true };
+    public static FaceLandmarkerOptions Levelled { get; } = new() { UprightTolerance = 0f, RefitTolerance = 0.2f, MaxRefits = 5, BilinearSampling = true, ReboxSteps = 3, SymmetryRoll = true, MaxRollChange = 20f };
+
+    /// <summary>
+    /// For a face followed from the previous video frame, whose roll (the previous fit's frame) is already close: fitted
+    /// in its levelled frame with bilinear sampling, refitted until the eyes agree within 0.5 degrees (at most twice),
+    /// turned to the roll of its mirror symmetry (never more than 20 degrees from the previous frame's), and fitted once more from the box its own points give. About a third
+    /// of <see cref="Levelled"/>'s fits; <see cref="Levelled"/> settles a face the first time it is found.
+    /// </summary>
+    public static FaceLandmarkerOptions Following { get; } = new() { UprightTolerance = 0f, RefitTolerance = 0.5f, MaxRefits = 2, BilinearSampling = true, ReboxSteps = 1, SymmetryRoll = true, MaxRollChange = 20f };
 }

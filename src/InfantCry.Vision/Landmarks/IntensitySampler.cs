@@ -37,4 +37,22 @@ internal readonly ref struct IntensitySampler
             ? _pixels[offset]
             : (_pixels[offset] + _pixels[offset + 1] + _pixels[offset + 2]) / 3;
     }
+
+    /// <summary>
+    /// The intensity at a point between pixels, interpolated bilinearly from the four around it (each read as
+    /// <see cref="At"/>); 0 outside the pixel centres' hull, as a crop rendered from outside the image is black.
+    /// </summary>
+    public float Bilinear(double x, double y)
+    {
+        if (!(x >= 0 && y >= 0 && x < Width - 1 && y < Height - 1))
+        {
+            return 0f;
+        }
+
+        int x0 = (int)x, y0 = (int)y;
+        float ax = (float)(x - x0), ay = (float)(y - y0);
+        float top = At(x0, y0) + (ax * (At(x0 + 1, y0) - At(x0, y0)));
+        float bottom = At(x0, y0 + 1) + (ax * (At(x0 + 1, y0 + 1) - At(x0, y0 + 1)));
+        return top + (ay * (bottom - top));
+    }
 }

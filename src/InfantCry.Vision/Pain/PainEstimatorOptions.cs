@@ -48,13 +48,11 @@ public sealed class PainEstimatorOptions
     /// loads: it wraps it in a <see cref="RotatingFaceDetector"/> whose faces YuNet refines on levelled crops (roll,
     /// up/down, box), fits the landmarks in each face's levelled frame and follows the face from frame to frame
     /// (<see cref="RotationSearchOptions.FullSearchInterval"/>); <see langword="null"/> for upright faces only (the
-    /// study's path). Default <see langword="null"/>: opt-in until it meets issue 14's rotation targets on every angle
-    /// (see the README's rotation table: faces found at 91-100% of the upright count; mean landmark error 1.5-7.5% of the
-    /// eye distance on synthetic infants and 1.4-5.5% on adult photos, medians under 2%), and its upright landmarks
-    /// differ from the study's path the pain figures were measured on.
+    /// study's path: UltraFace and dlib on its box; a face lying sideways is then fitted as if upright). Default <see cref="RotationSearchOptions.Default"/>:
+    /// babies in cots are filmed at any roll (see the README's rotation table and the front ends' pain figures).
     /// An estimator built on a detector of the caller's uses that detector as it is.
     /// </summary>
-    public RotationSearchOptions? RotationSearch { get; init; }
+    public RotationSearchOptions? RotationSearch { get; init; } = RotationSearchOptions.Default;
 
     /// <summary>How the landmarks of a rolled face are fitted. Default <see cref="FaceLandmarkerOptions.Default"/>.</summary>
     /// <exception cref="ArgumentNullException">The value is null.</exception>

@@ -66,6 +66,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     private readonly IFaceDetector? _detector;
     private readonly ShapePredictor? _predictor;
     private readonly FaceLandmarker? _landmarker;
+    private readonly FaceLandmarker? _follower;
     private readonly FaceQualityGate? _gate;
     private readonly IDisposable[] _owned;
     private readonly FaceAligner _aligner;
@@ -78,6 +79,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     private long _frameIndex;
     private float _lastRoll;
     private FaceDetection? _tracked;
+    private bool _following;
     private int _sinceSearch;
     private bool _disposed;
 
@@ -127,8 +129,12 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
             YuNetDetector => DlibFaceBox.FromYuNet,
             _ => static b => b,
         };
-        FaceLandmarkerOptions landmarkOptions = refined && ReferenceEquals(Options.Landmarks, FaceLandmarkerOptions.Default) ? FaceLandmarkerOptions.Levelled : Options.Landmarks;
+        // A face followed from the previous frame starts at that frame's fitted roll and box, so fewer fits settle it
+        // (FaceLandmarkerOptions.Following); a face found by a full search is settled with Levelled.
+        bool chosen = !ReferenceEquals(Options.Landmarks, FaceLandmarkerOptions.Default);
+        FaceLandmarkerOptions landmarkOptions = refined && !chosen ? FaceLandmarkerOptions.Levelled : Options.Landmarks;
         _landmarker = predictor is null ? null : new FaceLandmarker(predictor, toBox, landmarkOptions);
+        _follower = predictor is null || !refined ? null : chosen ? _landmarker : new FaceLandmarker(predictor, toBox, FaceLandmarkerOptions.Following);
         _gate = Options.Quality is null ? null : new FaceQualityGate(Options.Quality);
         States = Options.States is null ? null : new PainStateTracker(Options.States);
         _owned = ownsModels ? [encoder, sequence, .. detector is IDisposable dd ? [dd] : Array.Empty<IDisposable>()] : [];
@@ -281,7 +287,17 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         float roll;
         if (_detector is RotatingFaceDetector { Refiner: not null } rotating)
         {
-            (face, roll) = rotating.FitLandmarks(frame.Image, face, _landmarker!, _points, cancellationToken);
+            if (_following && _tracked is not null)
+            {
+                // Followed: the refiner's box on a crop levelled at the previous fit's roll, fitted from that roll.
+                roll = _follower!.Fit(frame.Image, face with { Roll = _tracked.Roll }, _points);
+                face = face with { Roll = roll };
+            }
+            else
+            {
+                (face, roll) = rotating.FitLandmarks(frame.Image, face, _landmarker!, _points, cancellationToken);
+            }
+
             _tracked = face;
         }
         else
@@ -320,9 +336,11 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         if (rotating.Refiner is not null && _tracked is not null && ++_sinceSearch < rotating.Options.FullSearchInterval
             && rotating.Refine(image, _tracked, tryQuarterTurns: false, cancellationToken) is { } followed)
         {
+            _following = true;
             return [followed];
         }
 
+        _following = false;
         _sinceSearch = 0;
         _tracked = null;
         return rotating.Detect(image, _lastRoll, cancellationToken);

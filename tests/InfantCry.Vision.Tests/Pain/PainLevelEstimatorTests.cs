@@ -326,7 +326,7 @@ public sealed class PainLevelEstimatorTests
             Assert.Fail($"{PainTestData.UltraFacePath} is missing: the shared assets (../shared/models/face) are needed.");
         }
 
-        using PainLevelEstimator estimator = PainLevelEstimator.Create(PainTestData.ModelsFolder, PainTestData.UltraFacePath, LandmarkTestData.ModelPath);
+        using PainLevelEstimator estimator = PainLevelEstimator.Create(PainTestData.ModelsFolder, PainTestData.UltraFacePath, LandmarkTestData.ModelPath, refinerModelPath: PainTestData.YuNetPath);
         var results = new List<PainFrameResult>();
         await foreach (PainFrameResult r in estimator.ProcessAsync(Frames(clip, CancellationToken.None)))
         {
@@ -374,7 +374,7 @@ public sealed class PainLevelEstimatorTests
     public void Detector_path_reports_no_face_on_an_empty_frame()
     {
         PainTestData.Artifact(Path.Combine(PainTestData.ModelsFolder, PainLevelEstimator.EncoderFileName));
-        using PainLevelEstimator estimator = PainLevelEstimator.Create(PainTestData.ModelsFolder, PainTestData.UltraFacePath, LandmarkTestData.ModelPath);
+        using PainLevelEstimator estimator = PainLevelEstimator.Create(PainTestData.ModelsFolder, PainTestData.UltraFacePath, LandmarkTestData.ModelPath, refinerModelPath: PainTestData.YuNetPath);
         var blank = new byte[320 * 240 * 3];
         Array.Fill(blank, (byte)128);
         for (int i = 0; i < 6; i++)

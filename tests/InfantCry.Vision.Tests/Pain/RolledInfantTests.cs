@@ -72,7 +72,7 @@ public sealed class RolledInfantTests
     }
 
     /// <summary>An exact quarter-turn of an rgb24 image (clockwise on screen for 90).</summary>
-    private static ImageBuffer Turn(in ImageBuffer image, int angle)
+    internal static ImageBuffer Turn(in ImageBuffer image, int angle)
     {
         int w = image.Width, h = image.Height;
         var dst = new byte[w * h * 3];

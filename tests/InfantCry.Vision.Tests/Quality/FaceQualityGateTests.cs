@@ -46,7 +46,7 @@ public sealed class FaceQualityGateTests
     public void Options_validate_their_values()
     {
         FaceQualityOptions d = FaceQualityOptions.Default;
-        Assert.That((d.MinDetectorScore, d.MinInterOcularDistance, d.MaxKeyPointDisagreement, d.MaxAsymmetry, d.MinSharpness, d.MinRegionContrast), Is.EqualTo((0.75f, 14f, 0.35f, 0.6f, 0.03f, 0.02f)));
+        Assert.That((d.MinDetectorScore, d.MinInterOcularDistance, d.MaxKeyPointDisagreement, d.MaxAsymmetry, d.MinSharpness, d.MinRegionContrast), Is.EqualTo((0.75f, 24f, 0.35f, 0.6f, 0.03f, 0.02f)));
         Assert.That(() => new FaceQualityOptions { MinDetectorScore = 2 }, Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(() => new FaceQualityOptions { MaxAsymmetry = -1 }, Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(() => new FaceQualityOptions { MinInterOcularDistance = float.NaN }, Throws.TypeOf<ArgumentOutOfRangeException>());
