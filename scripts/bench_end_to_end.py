@@ -252,6 +252,7 @@ def report(args, m, runs, cases, skipped, started, elapsed):
               "",
               "`PainLevelEstimator.Process(frame)`: UltraFace RFB-320, dlib's 68 landmarks, quality gate, alignment, encoder, 4-frame LSTM and states, "
               "an estimate on every frame. Rotation search: `PainEstimatorOptions.RotationSearch = RotationSearchOptions.Default` (18 passes every 30th frame, the face followed in between). "
+              "Each invocation is 30 frames of a stream (one full-search period), reported per frame, so a figure is the stream's average. "
               "Frames/s = 1000 / ms per frame. Issue 14's target: >= 30 frames/s on one thread. `PainEndToEndBenchmarks`.",
               "",
               "| face | rotation search | intra-op threads | ms per frame (median) | min-max over repeats | frames/s | frames/s range | >= 30 frames/s | allocated per frame (BDN) | allocated per frame (set-up count) |",
