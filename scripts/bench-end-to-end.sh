@@ -8,7 +8,7 @@
 # Builds Release, runs the EndToEnd BenchmarkDotNet classes REPEATS times (default 3) as separate runs, records the
 # machine, commit, ONNX Runtime version and the load around every run, and writes artifacts/reports/end-to-end.md and
 # .json (median over repeats of the BenchmarkDotNet median, min-max, allocation, frames/s). Meant for a quiet machine:
-# the report warns when it was not. Time-bounded: about 10 minutes with 3 repeats on a 2-core machine, never more
+# the report warns when it was not. Time-bounded: about 12 minutes with 3 repeats on a 2-core machine, never more
 # than E2E_BUDGET seconds (default 870, build included; runs that would not fit are skipped and listed).
 #   scripts/bench-end-to-end.sh [REPEATS]
 # Shorter job for a check (not for figures): E2E_WARMUP=1 E2E_ITERATIONS=5 E2E_ITERATION_TIME_MS=150 scripts/bench-end-to-end.sh 1

@@ -34,7 +34,8 @@ public sealed record FaceQuality
 
     /// <summary>
     /// Least local contrast of the two eyes and the mouth: the smallest standard deviation of gray intensity (0..1)
-    /// inside each region's landmark box. About 0 when a region is covered by something flat (a hand, a cloth, a dummy).
+    /// inside each region's landmark box and, when the detector gives eye key points, around each of them. About 0 when
+    /// a region is covered by something flat (a hand, a cloth, a dummy).
     /// </summary>
     public required float RegionContrast { get; init; }
 }

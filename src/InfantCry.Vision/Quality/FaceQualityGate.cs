@@ -59,6 +59,18 @@ public sealed class FaceQualityGate
         float a = Distance(landmarks[30], landmarks[0]), b = Distance(landmarks[30], landmarks[16]);
         float asymmetry = a + b > 0 ? MathF.Abs(a - b) / (a + b) : 1f;
         float contrast = MathF.Min(MathF.Min(Contrast(image, landmarks.Slice(36, 6)), Contrast(image, landmarks.Slice(42, 6))), Contrast(image, landmarks.Slice(48, 12)));
+        if (face.KeyPoints.Count >= 2)
+        {
+            // The detector's eyes too (YuNet's): over a covered eye both models can guess an eye from the rest of the
+            // face, and the landmarks' guess may land beside the cover where the detector's does not.
+            float half = iod / 12;
+            for (int i = 0; i < 2; i++)
+            {
+                PointF k = face.KeyPoints[i];
+                contrast = MathF.Min(contrast, Contrast(image, [new PointF(k.X - half, k.Y - half), new PointF(k.X + half, k.Y + half)]));
+            }
+        }
+
         return new FaceQuality
         {
             DetectorScore = face.Confidence,
