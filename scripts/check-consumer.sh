@@ -85,7 +85,9 @@ check "the README's first C# block is the app's Program.cs" $rc "README.md has n
 check "the app builds against the packed packages" $rc "$(tail -20 "$WORK/build.log")"
 [ $rc -eq 0 ] || { finish; exit 1; }
 BIN=$APP/bin/Release/net10.0
-[ -s "$BIN/infantcry-models/yamnet.onnx" ] && [ -s "$BIN/infantcry-models/version-RFB-320.onnx" ] && [ -s "$BIN/infantcry-models/cryreason.provenance.json" ]; rc=$?
+# YuNet too: the pain estimator's default front end (the rotation search) refines faces with it.
+[ -s "$BIN/infantcry-models/yamnet.onnx" ] && [ -s "$BIN/infantcry-models/version-RFB-320.onnx" ] && [ -s "$BIN/infantcry-models/yunet_s_dynamic.onnx" ] \
+  && [ -s "$BIN/infantcry-models/cryreason.provenance.json" ]; rc=$?
 check "the model packages copy their files into the app's infantcry-models folder" $rc "$(ls "$BIN/infantcry-models" 2>&1)"
 
 # 4. Run it as a user on a machine with only dotnet and the packages: empty HOME, no InfantCry variable.

@@ -128,7 +128,7 @@ public sealed class FaceLandmarker
 
             (previousFrame, previousResidual) = (frame, residual);
             float bounded = Bound(next, anchor);
-            if (bounded == frame)
+            if (MathF.Abs(Difference(bounded, frame)) < 1e-4f)
             {
                 break;
             }

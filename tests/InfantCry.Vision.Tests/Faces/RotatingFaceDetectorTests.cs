@@ -30,6 +30,17 @@ public sealed class RotatingFaceDetectorTests
         Assert.That(face.Roll, Is.EqualTo(angle).Within(MappingTolerance), "without key points the roll is the pass's angle");
     }
 
+    [Test]
+    public void Default_search_passes_every_20_degrees_and_refines_at_16_turns()
+    {
+        RotationSearchOptions d = RotationSearchOptions.Default;
+        Assert.That(d.Angles, Is.EqualTo(Enumerable.Range(0, 18).Select(i => i * 20)));
+        Assert.That((d.RefineTurns, d.RefineSteps, d.RefineCropSize, d.FullSearchInterval), Is.EqualTo((16, 2, 160, 30)));
+        Assert.That(() => new RotationSearchOptions { RefineTurns = 3 }, Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => new RotationSearchOptions { RefineTurns = 37 }, Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(new RotationSearchOptions { RefineTurns = 8 }.RefineTurns, Is.EqualTo(8));
+    }
+
     /// <summary>Finds one square face of the given side in the middle of any image.</summary>
     private sealed class MiddleFace(float side) : IFaceDetector
     {
