@@ -4,7 +4,7 @@ using InfantCry.Abstractions.Imaging;
 namespace InfantCry.Vision.Faces;
 
 /// <summary>
-/// A crop of an image around a point, turned so that a direction at <see cref="Roll"/> degrees in the image runs along
+/// A crop of an image around a point, turned so that a direction at a roll of r degrees in the image runs along
 /// the crop's x axis, and scaled: crop pixel q shows image point p = centre + R(roll) (q - crop centre) / scale, with
 /// R = [cos -sin; sin cos] (y down, so a positive roll is clockwise on screen). A face whose eye line has roll r stands
 /// upright, eyes level, in the crop at roll r.
@@ -16,7 +16,6 @@ internal readonly struct LevelledCrop : ITurnedView
     /// <summary>A crop of <paramref name="width"/> x <paramref name="height"/> pixels centred on (<paramref name="centerX"/>, <paramref name="centerY"/>).</summary>
     public LevelledCrop(double centerX, double centerY, double rollDegrees, double scale, int width, int height)
     {
-        Roll = rollDegrees;
         Scale = scale;
         Width = width;
         Height = height;
@@ -25,9 +24,6 @@ internal readonly struct LevelledCrop : ITurnedView
         (_cx, _cy) = (centerX, centerY);
         (_qx, _qy) = ((width - 1) / 2.0, (height - 1) / 2.0);
     }
-
-    /// <summary>The image direction, in degrees, that is the crop's x axis.</summary>
-    public double Roll { get; }
 
     /// <summary>Crop pixels per image pixel.</summary>
     public double Scale { get; }
@@ -41,13 +37,6 @@ internal readonly struct LevelledCrop : ITurnedView
     {
         double dx = (q.X - _qx) / Scale, dy = (q.Y - _qy) / Scale;
         return new PointF((float)(_cx + (_cos * dx) - (_sin * dy)), (float)(_cy + (_sin * dx) + (_cos * dy)));
-    }
-
-    /// <summary>Where an image point lands in the crop.</summary>
-    public PointF ToCrop(PointF p)
-    {
-        double dx = p.X - _cx, dy = p.Y - _cy;
-        return new PointF((float)(_qx + (Scale * ((_cos * dx) + (_sin * dy)))), (float)(_qy + (Scale * ((-_sin * dx) + (_cos * dy)))));
     }
 
     /// <summary>Renders the crop bilinearly in the image's pixel format, rows packed; pixels from outside the image are black.</summary>

@@ -175,13 +175,12 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
             for (int step = 0; step < Options.RefineSteps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                LevelledCrop cut = CutAround(result.Box, result.Roll);
-                if (Central(refiner, image, cut, buffer, cancellationToken) is not { } f || f.Confidence < Options.MinRefinedConfidence)
+                if (At(image, result.Box, result.Roll, buffer, cancellationToken) is not { } next)
                 {
                     break;
                 }
 
-                result = InImage(f, cut);
+                result = next;
             }
 
             return result;
@@ -226,15 +225,25 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CropBytes(image));
         try
         {
-            LevelledCrop cut = CutAround(face.Box, roll);
-            return Central(Refiner!, image, cut, buffer, cancellationToken) is { } f && f.Confidence >= Options.MinRefinedConfidence
-                ? InImage(f, cut) with { Roll = roll }
-                : null;
+            return At(image, face.Box, roll, buffer, cancellationToken) is { } f ? f with { Roll = roll } : null;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The refiner's face on the crop cut around <paramref name="box"/> at <paramref name="roll"/>, in the image (its roll
+    /// from the eyes); <see langword="null"/> when the refiner does not find it there with at least
+    /// <see cref="RotationSearchOptions.MinRefinedConfidence"/>.
+    /// </summary>
+    private FaceDetection? At(in ImageBuffer image, RectangleF box, float roll, byte[] buffer, CancellationToken cancellationToken)
+    {
+        LevelledCrop cut = CutAround(box, roll);
+        return Central(Refiner!, image, cut, buffer, cancellationToken) is { } f && f.Confidence >= Options.MinRefinedConfidence
+            ? InImage(f, cut)
+            : null;
     }
 
     /// <summary>Disposes the inner detector and the refiner when this detector owns them.</summary>

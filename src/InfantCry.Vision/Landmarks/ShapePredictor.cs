@@ -174,12 +174,7 @@ public sealed class ShapePredictor
     /// <exception cref="ArgumentException"><paramref name="landmarks"/> is shorter than <see cref="PartCount"/>, or <paramref name="image"/> is a default (empty) buffer.</exception>
     public void Predict(in ImageBuffer image, RectangleF face, float rollDegrees, Span<PointF> landmarks)
     {
-        if (!float.IsFinite(rollDegrees))
-        {
-            throw new ArgumentOutOfRangeException(nameof(rollDegrees), rollDegrees, "The roll must be a finite angle in degrees.");
-        }
-
-        Predict(image, face, landmarks, [], Roll.Create(rollDegrees, face), bilinear: false);
+        Predict(image, face, landmarks, [], Rolled(rollDegrees, face), bilinear: false);
     }
 
     /// <summary>
@@ -197,13 +192,14 @@ public sealed class ShapePredictor
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="face"/> is not finite or smaller than one pixel, or <paramref name="rollDegrees"/> is not finite.</exception>
     public void PredictBilinear(in ImageBuffer image, RectangleF face, float rollDegrees, Span<PointF> landmarks)
     {
-        if (!float.IsFinite(rollDegrees))
-        {
-            throw new ArgumentOutOfRangeException(nameof(rollDegrees), rollDegrees, "The roll must be a finite angle in degrees.");
-        }
-
-        Predict(image, face, landmarks, [], Roll.Create(rollDegrees, face), bilinear: true);
+        Predict(image, face, landmarks, [], Rolled(rollDegrees, face), bilinear: true);
     }
+
+    /// <summary>The turn of a rolled face's upright frame, the public overloads' roll checked.</summary>
+    private static Roll Rolled(float rollDegrees, RectangleF face) =>
+        float.IsFinite(rollDegrees)
+            ? Roll.Create(rollDegrees, face)
+            : throw new ArgumentOutOfRangeException(nameof(rollDegrees), rollDegrees, "The roll must be a finite angle in degrees.");
 
     /// <summary>As the public overload; also reports the leaf reached in every tree when <paramref name="leaves"/> is not empty.</summary>
     internal void Predict(in ImageBuffer image, RectangleF face, Span<PointF> landmarks, Span<int> leaves) =>

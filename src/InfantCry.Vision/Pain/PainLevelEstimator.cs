@@ -79,7 +79,6 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     private long _frameIndex;
     private float _lastRoll;
     private FaceDetection? _tracked;
-    private bool _following;
     private int _sinceSearch;
     private bool _disposed;
 
@@ -267,7 +266,7 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<FaceDetection> faces = FindFaces(frame.Image, cancellationToken);
+        (IReadOnlyList<FaceDetection> faces, bool followed) = FindFaces(frame.Image, cancellationToken);
         int best = -1;
         for (int i = 0; i < faces.Count; i++)
         {
@@ -287,10 +286,10 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         float roll;
         if (_detector is RotatingFaceDetector { Refiner: not null } rotating)
         {
-            if (_following && _tracked is not null)
+            if (followed)
             {
                 // Followed: the refiner's box on a crop levelled at the previous fit's roll, fitted from that roll.
-                roll = _follower!.Fit(frame.Image, face with { Roll = _tracked.Roll }, _points);
+                roll = _follower!.Fit(frame.Image, face with { Roll = _tracked!.Roll }, _points);
                 face = face with { Roll = roll };
             }
             else
@@ -323,27 +322,25 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
 
     /// <summary>
     /// The frame's faces: with a refined rotation search, the face of the previous frame followed by one refinement at
-    /// its last place and roll, and a search of the whole frame when it is lost or every
+    /// its last place and roll (<c>Followed</c>), and a search of the whole frame when it is lost or every
     /// <see cref="RotationSearchOptions.FullSearchInterval"/> frames.
     /// </summary>
-    private IReadOnlyList<FaceDetection> FindFaces(in ImageBuffer image, CancellationToken cancellationToken)
+    private (IReadOnlyList<FaceDetection> Faces, bool Followed) FindFaces(in ImageBuffer image, CancellationToken cancellationToken)
     {
         if (_detector is not RotatingFaceDetector rotating)
         {
-            return _detector!.Detect(image, cancellationToken);
+            return (_detector!.Detect(image, cancellationToken), false);
         }
 
         if (rotating.Refiner is not null && _tracked is not null && ++_sinceSearch < rotating.Options.FullSearchInterval
             && rotating.Refine(image, _tracked, tryQuarterTurns: false, cancellationToken) is { } followed)
         {
-            _following = true;
-            return [followed];
+            return ([followed], true);
         }
 
-        _following = false;
         _sinceSearch = 0;
         _tracked = null;
-        return rotating.Detect(image, _lastRoll, cancellationToken);
+        return (rotating.Detect(image, _lastRoll, cancellationToken), false);
     }
 
     /// <summary>Processes a frame whose 68 landmarks the caller already has (no detection, no landmark prediction).</summary>

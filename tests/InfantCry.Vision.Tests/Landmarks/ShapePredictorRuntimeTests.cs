@@ -31,10 +31,12 @@ public sealed class ShapePredictorRuntimeTests
             Throws.TypeOf<InvalidModelException>().With.Message.Contains("truncated").And.Message.Contains("forest"));
     }
 
+    /// <summary>dlib's path, and <see cref="ShapePredictor.PredictBilinear"/> on a turned frame (issue 14's front end).</summary>
     [Category("MachineTools")]
     [Category("Models")]
-    [Test]
-    public void Predict_AllocatesNothing_InSteadyState()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Predict_AllocatesNothing_InSteadyState(bool bilinear)
     {
         ShapePredictor model = LandmarkTestData.Model;
         OracleImage image = LandmarkTestData.Oracle.First(i => i.Faces.Count > 0);
@@ -44,7 +46,14 @@ public sealed class ShapePredictorRuntimeTests
         {
             for (int i = 0; i < 4; i++)
             {
-                model.Predict(image.Image, box, points);
+                if (bilinear)
+                {
+                    model.PredictBilinear(image.Image, box, 17f, points);
+                }
+                else
+                {
+                    model.Predict(image.Image, box, points);
+                }
             }
         });
         Assert.That(allocated, Is.Zero);
