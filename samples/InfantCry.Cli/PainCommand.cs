@@ -315,6 +315,7 @@ public static class PainCommand
                     j.WriteNumber("asymmetry", MathF.Round(q.Asymmetry, 3));
                     j.WriteNumber("sharpness", MathF.Round(q.Sharpness, 4));
                     j.WriteNumber("contrast", MathF.Round(q.RegionContrast, 4));
+                    j.WriteNumber("eye_detail", MathF.Round(q.EyeDetail, 3));
                     j.WriteEndObject();
                 }
 

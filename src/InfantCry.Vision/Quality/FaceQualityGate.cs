@@ -6,7 +6,7 @@ namespace InfantCry.Vision.Quality;
 
 /// <summary>
 /// Measures how well a face is seen (<see cref="FaceQuality"/>: detector score, roll, size, agreement of the landmarks
-/// with the detector's key points, profile asymmetry, sharpness, contrast of eyes and mouth) and decides whether an
+/// with the detector's key points, profile asymmetry, sharpness, contrast of eyes and mouth, detail of the eyes) and decides whether an
 /// estimate may be made from it, with the reason when not.
 /// </summary>
 /// <remarks>Immutable and thread-safe; <see cref="Measure"/> allocates only its result.</remarks>
@@ -59,16 +59,16 @@ public sealed class FaceQualityGate
         float a = Distance(landmarks[30], landmarks[0]), b = Distance(landmarks[30], landmarks[16]);
         float asymmetry = a + b > 0 ? MathF.Abs(a - b) / (a + b) : 1f;
         float contrast = MathF.Min(MathF.Min(Contrast(image, landmarks.Slice(36, 6)), Contrast(image, landmarks.Slice(42, 6))), Contrast(image, landmarks.Slice(48, 12)));
-        if (face.KeyPoints.Count >= 2)
+        (float x0, float y0, float x1, float y1) = Bounds(landmarks);
+        float eye = iod / 6, step = MathF.Max(1f, iod / 48);
+        float whole = MathF.Max(Gradient(image, x0, y0, x1, y1, step), 1e-6f);
+        float detail = float.PositiveInfinity;
+        for (int i = 0; i < 4 && (i < 2 || face.KeyPoints.Count >= 2); i++)
         {
             // The detector's eyes too (YuNet's): over a covered eye both models can guess an eye from the rest of the
             // face, and the landmarks' guess may land beside the cover where the detector's does not.
-            float half = iod / 12;
-            for (int i = 0; i < 2; i++)
-            {
-                PointF k = face.KeyPoints[i];
-                contrast = MathF.Min(contrast, Contrast(image, [new PointF(k.X - half, k.Y - half), new PointF(k.X + half, k.Y + half)]));
-            }
+            PointF e = i switch { 0 => Mean(landmarks.Slice(36, 6)), 1 => Mean(landmarks.Slice(42, 6)), _ => face.KeyPoints[i - 2] };
+            detail = MathF.Min(detail, Gradient(image, e.X - eye, e.Y - eye, e.X + eye, e.Y + eye, step) / whole);
         }
 
         return new FaceQuality
@@ -80,6 +80,7 @@ public sealed class FaceQualityGate
             Asymmetry = asymmetry,
             Sharpness = Sharpness(image, landmarks, iod),
             RegionContrast = contrast,
+            EyeDetail = detail,
         };
     }
 
@@ -98,6 +99,7 @@ public sealed class FaceQualityGate
             { KeyPointDisagreement: var k } when k > o.MaxKeyPointDisagreement => FormattableString.Invariant($"landmarks disagree with the detector's key points ({k:F2} > {o.MaxKeyPointDisagreement:F2} of the eye distance)"),
             { Asymmetry: var y } when y > o.MaxAsymmetry => FormattableString.Invariant($"face turned towards profile (asymmetry {y:F2} > {o.MaxAsymmetry:F2})"),
             { RegionContrast: var c } when c < o.MinRegionContrast => FormattableString.Invariant($"eyes or mouth hidden (contrast {c:F3} < {o.MinRegionContrast:F3})"),
+            { EyeDetail: var e } when e < o.MinEyeDetail => FormattableString.Invariant($"eyes hidden (eye detail {e:F2} < {o.MinEyeDetail:F2} of the face's)"),
             { Sharpness: var p } when p < o.MinSharpness => FormattableString.Invariant($"face blurred (sharpness {p:F4} < {o.MinSharpness:F4})"),
             _ => null,
         };
@@ -168,6 +170,27 @@ public sealed class FaceQualityGate
         }
 
         return n < 2 ? 0f : (float)Math.Sqrt(Math.Max(0, (sum2 / n) - ((sum / n) * (sum / n))));
+    }
+
+    /// <summary>Mean gray gradient magnitude per pixel (central differences <paramref name="step"/> apart) on a grid of that step over a box; 0 when no grid point has its four neighbours inside the image.</summary>
+    private static float Gradient(in ImageBuffer image, float x0, float y0, float x1, float y1, float step)
+    {
+        double sum = 0;
+        int n = 0;
+        for (float y = y0; y <= y1; y += step)
+        {
+            for (float x = x0; x <= x1; x += step)
+            {
+                float l = Gray(image, x - step, y), r = Gray(image, x + step, y), u = Gray(image, x, y - step), d = Gray(image, x, y + step);
+                if (l >= 0 && r >= 0 && u >= 0 && d >= 0)
+                {
+                    sum += MathF.Sqrt(((r - l) * (r - l)) + ((d - u) * (d - u))) / (2 * step);
+                    n++;
+                }
+            }
+        }
+
+        return n == 0 ? 0f : (float)(sum / n);
     }
 
     /// <summary>Mean |4-neighbour Laplacian| on a grid of step IOD / 24 (at least 1 pixel) over the landmarks' box from the brows to the chin.</summary>

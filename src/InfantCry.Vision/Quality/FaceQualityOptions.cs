@@ -12,6 +12,7 @@ public sealed class FaceQualityOptions
     private readonly float _maxAsymmetry = 0.6f;
     private readonly float _minSharpness = 0.03f;
     private readonly float _minRegionContrast = 0.02f;
+    private readonly float _minEyeDetail = 0.75f;
 
     /// <summary>The defaults below.</summary>
     public static FaceQualityOptions Default { get; } = new();
@@ -67,5 +68,17 @@ public sealed class FaceQualityOptions
     {
         get => _minRegionContrast;
         init => _minRegionContrast = value is >= 0f and <= 1f ? value : throw new ArgumentOutOfRangeException(nameof(MinRegionContrast), value, "The minimum region contrast must be 0 to 1.");
+    }
+
+    /// <summary>
+    /// Least eye detail (<see cref="Abstractions.Faces.FaceQuality.EyeDetail"/>: the eyes' gradient against the face's),
+    /// 0..10. Default 0.75, between the faces of dlib's example photos and the held-out synthetic infants (1.01 and 0.96
+    /// or more with the default front end) and the same photos with both eyes under a flat patch (0.53 or less).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 0..10.</exception>
+    public float MinEyeDetail
+    {
+        get => _minEyeDetail;
+        init => _minEyeDetail = value is >= 0f and <= 10f ? value : throw new ArgumentOutOfRangeException(nameof(MinEyeDetail), value, "The minimum eye detail must be 0 to 10.");
     }
 }
