@@ -82,6 +82,24 @@ internal static class EndToEndInputs
         Console.WriteLine($"// E2E-ALLOC {(double)bytes / calls:F0} {calls}");
     }
 
+    /// <summary>
+    /// Times <paramref name="calls"/> calls one by one and prints "// E2E-LATENCY median p95 max calls" in milliseconds
+    /// (read by scripts/bench_end_to_end.py): a stream's slowest frames, which an average per frame hides.
+    /// </summary>
+    public static void PrintLatency(Action operation, int calls)
+    {
+        var ms = new double[calls];
+        for (int i = 0; i < calls; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            operation();
+            ms[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(ms);
+        Console.WriteLine(FormattableString.Invariant($"// E2E-LATENCY {ms[calls / 2]:F2} {ms[(int)Math.Ceiling(0.95 * calls) - 1]:F2} {ms[^1]:F2} {calls}"));
+    }
+
     private static string Existing(string path) =>
         File.Exists(path) || Directory.Exists(path) ? path : throw new FileNotFoundException($"Benchmark input '{path}' not found (set INFANTCRY_ASSETS / INFANTCRY_ARTIFACTS, or run scripts/setup.sh).", path);
 

@@ -60,15 +60,16 @@ public class PainEndToEndBenchmarks
 
         Console.WriteLine($"// {Face}: face {last.FaceBox}, roll {last.Quality?.Roll:F1}, eye distance {last.Quality?.InterOcularDistance:F0} px, crying {last.CryingProbability:F2}, level {last.Level}");
         EndToEndInputs.PrintAllocation(() => Frame(), RotationSearch ? 8 : 24);
+        EndToEndInputs.PrintLatency(() => Frame(), 4 * FramesPerInvoke);
     }
 
     [GlobalCleanup]
     public void Cleanup() => _estimator.Dispose();
 
     /// <summary>
-    /// Frames per invocation: one period of the rotation search's full search
+    /// Frames per invocation: one period of the rotation search's periodic search
     /// (<see cref="RotationSearchOptions.FullSearchInterval"/>), so that every measured iteration holds the same share of
-    /// full-search frames and the figure per frame is the stream's average; BenchmarkDotNet divides by it.
+    /// search passes and the figure per frame is the stream's average; BenchmarkDotNet divides by it.
     /// </summary>
     private const int FramesPerInvoke = 30;
 

@@ -67,24 +67,48 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
     /// <exception cref="ArgumentException">The image is a default view.</exception>
     public IReadOnlyList<FaceDetection> Detect(in ImageBuffer image, float expectedRoll, CancellationToken cancellationToken = default)
     {
+        var all = new List<FaceDetection>();
+        DetectPasses(image, 0, Options.Angles.Count, all, cancellationToken);
+        return Settle(image, all, expectedRoll, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs some of the passes of <see cref="RotationSearchOptions.Angles"/> (a search spread over video frames; see
+    /// <see cref="Settle"/>): for each, the image turned so that a face at that roll stands upright goes through
+    /// <see cref="Inner"/>, and its faces are added to <paramref name="candidates"/> in the image's coordinates, each with its roll.
+    /// </summary>
+    /// <param name="image">The image.</param>
+    /// <param name="first">The index of the first pass in <see cref="RotationSearchOptions.Angles"/>.</param>
+    /// <param name="count">How many passes to run from <paramref name="first"/> (fewer when the list ends first).</param>
+    /// <param name="candidates">Receives the passes' faces (not merged, not refined).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <exception cref="ArgumentException">The image is a default view.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="candidates"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="first"/> is outside the list of angles, or <paramref name="count"/> is negative.</exception>
+    public void DetectPasses(in ImageBuffer image, int first, int count, ICollection<FaceDetection> candidates, CancellationToken cancellationToken = default)
+    {
         if (image.Width < 1 || image.Height < 1)
         {
             throw new ArgumentException("The image is empty (a default ImageBuffer); construct it with its pixels and size.", nameof(image));
         }
 
-        var all = new List<FaceDetection>();
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(first, Options.Angles.Count);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         int bpp = image.Format.BytesPerPixel();
         byte[]? canvas = null;
         try
         {
-            foreach (int angle in Options.Angles)
+            for (int p = first; p < Math.Min(Options.Angles.Count, first + count); p++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                int angle = Options.Angles[p];
                 if (angle == 0)
                 {
                     foreach (FaceDetection f in Inner.Detect(image, cancellationToken))
                     {
-                        all.Add(Options.RollFromKeyPoints && f.KeyPoints.Count >= 2 ? f with { Roll = RollOf(f.KeyPoints[0], f.KeyPoints[1]) } : f);
+                        candidates.Add(Options.RollFromKeyPoints && f.KeyPoints.Count >= 2 ? f with { Roll = RollOf(f.KeyPoints[0], f.KeyPoints[1]) } : f);
                     }
 
                     continue;
@@ -97,7 +121,7 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
                 var turned = new ImageBuffer(canvas.AsMemory(0, length), turn.Width, turn.Height, image.Format);
                 foreach (FaceDetection f in Inner.Detect(turned, cancellationToken))
                 {
-                    all.Add(ToImage(f, turn));
+                    candidates.Add(ToImage(f, turn));
                 }
             }
         }
@@ -108,8 +132,31 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
                 ArrayPool<byte>.Shared.Return(canvas);
             }
         }
+    }
 
-        List<FaceDetection> merged = Merge(all, Options.MergeIoU, Options.AmbiguityMargin, expectedRoll);
+    /// <summary>
+    /// Turns the passes' faces into the search's result: faces of different passes that overlap are merged
+    /// (<see cref="RotationSearchOptions.MergeIoU"/>; near-ties go to <paramref name="expectedRoll"/>) and, with a
+    /// <see cref="Refiner"/>, each is settled on crops of <paramref name="image"/> (<see cref="Refine"/>); faces the refiner
+    /// does not confirm are dropped. The passes may have run on earlier frames of a video: the refiner finds the face
+    /// in this one near where they saw it.
+    /// </summary>
+    /// <param name="image">The image the result is for.</param>
+    /// <param name="candidates">Faces of <see cref="DetectPasses"/>.</param>
+    /// <param name="expectedRoll">The roll, in degrees, that wins among near-tied passes.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The faces, most confident first.</returns>
+    /// <exception cref="ArgumentException">The image is a default view.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="candidates"/> is null.</exception>
+    public IReadOnlyList<FaceDetection> Settle(in ImageBuffer image, IEnumerable<FaceDetection> candidates, float expectedRoll, CancellationToken cancellationToken = default)
+    {
+        if (image.Width < 1 || image.Height < 1)
+        {
+            throw new ArgumentException("The image is empty (a default ImageBuffer); construct it with its pixels and size.", nameof(image));
+        }
+
+        ArgumentNullException.ThrowIfNull(candidates);
+        List<FaceDetection> merged = Merge([.. candidates], Options.MergeIoU, Options.AmbiguityMargin, expectedRoll);
         if (Refiner is null)
         {
             return merged;

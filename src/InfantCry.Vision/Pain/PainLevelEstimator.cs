@@ -80,6 +80,8 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
     private float _lastRoll;
     private FaceDetection? _tracked;
     private int _sinceSearch;
+    private int _searchPass = -1;
+    private readonly List<FaceDetection> _searchCandidates = [];
     private bool _disposed;
 
     /// <summary>Builds an estimator over loaded models; the models may be shared with other estimators.</summary>
@@ -322,8 +324,11 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
 
     /// <summary>
     /// The frame's faces: with a refined rotation search, the face of the previous frame followed by one refinement at
-    /// its last place and roll (<c>Followed</c>), and a search of the whole frame when it is lost or every
-    /// <see cref="RotationSearchOptions.FullSearchInterval"/> frames.
+    /// its last place and roll (<c>Followed</c>), and a search of the whole frame at once when it is lost. While it is
+    /// followed, a search starts every <see cref="RotationSearchOptions.FullSearchInterval"/> frames and runs
+    /// <see cref="RotationSearchOptions.SearchPassesPerFrame"/> of its passes per frame; on the frame of its last pass its
+    /// faces other than the followed one are settled there, and the most confident of them replaces the followed face
+    /// when it is more confident.
     /// </summary>
     private (IReadOnlyList<FaceDetection> Faces, bool Followed) FindFaces(in ImageBuffer image, CancellationToken cancellationToken)
     {
@@ -332,13 +337,40 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
             return (_detector!.Detect(image, cancellationToken), false);
         }
 
-        if (rotating.Refiner is not null && _tracked is not null && ++_sinceSearch < rotating.Options.FullSearchInterval
+        RotationSearchOptions o = rotating.Options;
+        if (rotating.Refiner is not null && _tracked is not null
             && rotating.Refine(image, _tracked, tryQuarterTurns: false, cancellationToken) is { } followed)
         {
-            return ([followed], true);
+            if (++_sinceSearch >= o.FullSearchInterval && _searchPass < 0)
+            {
+                _sinceSearch = 0;
+                _searchPass = 0;
+                _searchCandidates.Clear();
+            }
+
+            if (_searchPass < 0)
+            {
+                return ([followed], true);
+            }
+
+            rotating.DetectPasses(image, _searchPass, o.SearchPassesPerFrame, _searchCandidates, cancellationToken);
+            _searchPass += o.SearchPassesPerFrame;
+            if (_searchPass < o.Angles.Count)
+            {
+                return ([followed], true);
+            }
+
+            // The search is complete: its faces other than the followed one, settled on this frame.
+            _searchPass = -1;
+            _searchCandidates.RemoveAll(c => NonMaxSuppression.IoU(c.Box, followed.Box) > o.MergeIoU);
+            IReadOnlyList<FaceDetection> others = _searchCandidates.Count == 0 ? [] : rotating.Settle(image, _searchCandidates, _lastRoll, cancellationToken);
+            _searchCandidates.Clear();
+            return others.Count > 0 && others[0].Confidence > followed.Confidence ? (others, false) : ([followed], true);
         }
 
         _sinceSearch = 0;
+        _searchPass = -1;
+        _searchCandidates.Clear();
         _tracked = null;
         return (rotating.Detect(image, _lastRoll, cancellationToken), false);
     }
@@ -397,6 +429,8 @@ public sealed class PainLevelEstimator : IPainLevelEstimator, IDisposable
         _lastRoll = 0;
         _tracked = null;
         _sinceSearch = 0;
+        _searchPass = -1;
+        _searchCandidates.Clear();
     }
 
     /// <summary>Disposes the models when the estimator owns them (made by <c>Create</c>).</summary>

@@ -35,17 +35,45 @@ public sealed class RotatingFaceDetectorTests
     {
         RotationSearchOptions d = RotationSearchOptions.Default;
         Assert.That(d.Angles, Is.EqualTo(Enumerable.Range(0, 18).Select(i => i * 20)));
-        Assert.That((d.RefineTurns, d.RefineSteps, d.RefineCropSize, d.FullSearchInterval), Is.EqualTo((16, 2, 160, 30)));
+        Assert.That((d.RefineTurns, d.RefineSteps, d.RefineCropSize, d.FullSearchInterval, d.SearchPassesPerFrame), Is.EqualTo((16, 2, 160, 30, 1)));
+        Assert.That(() => new RotationSearchOptions { SearchPassesPerFrame = 0 }, Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(() => new RotationSearchOptions { RefineTurns = 3 }, Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(() => new RotationSearchOptions { RefineTurns = 37 }, Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(new RotationSearchOptions { RefineTurns = 8 }.RefineTurns, Is.EqualTo(8));
     }
 
+    [Test]
+    public void Passes_run_in_parts_then_settled_give_the_whole_search()
+    {
+        var image = new ImageBuffer(new byte[320 * 240 * 3], 320, 240, PixelFormat.Rgb24);
+        var inner = new MiddleFace(40);
+        var detector = new RotatingFaceDetector(inner, new RotationSearchOptions { Angles = [0, 90, 45, 180] });
+        FaceDetection whole = detector.Detect(image).Single();
+        Assert.That(inner.Calls, Is.EqualTo(4));
+
+        var candidates = new List<FaceDetection>();
+        detector.DetectPasses(image, 0, 3, candidates);
+        Assert.That(inner.Calls, Is.EqualTo(7), "three passes");
+        detector.DetectPasses(image, 3, 5, candidates);
+        Assert.That(inner.Calls, Is.EqualTo(8), "the one pass left; a count past the end stops there");
+        Assert.That(candidates, Has.Count.EqualTo(4), "one face per pass, not merged");
+        FaceDetection settled = detector.Settle(image, candidates, 0f).Single();
+        Assert.That((settled.Box, settled.Roll, settled.Confidence), Is.EqualTo((whole.Box, whole.Roll, whole.Confidence)));
+
+        Assert.That(() => detector.DetectPasses(image, 4, 1, candidates), Throws.TypeOf<ArgumentOutOfRangeException>(), "no fifth pass");
+        Assert.That(() => detector.DetectPasses(image, 0, -1, candidates), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => detector.DetectPasses(image, 0, 1, null!), Throws.TypeOf<ArgumentNullException>());
+        Assert.That(() => detector.Settle(default, candidates, 0f), Throws.TypeOf<ArgumentException>());
+    }
+
     /// <summary>Finds one square face of the given side in the middle of any image.</summary>
     private sealed class MiddleFace(float side) : IFaceDetector
     {
+        public int Calls { get; private set; }
+
         public IReadOnlyList<FaceDetection> Detect(in ImageBuffer image, CancellationToken cancellationToken = default)
         {
+            Calls++;
             float cx = (image.Width - 1) / 2f, cy = (image.Height - 1) / 2f;
             return [new FaceDetection(new RectangleF(cx - (side / 2), cy - (side / 2), side, side), 0.9f, [])];
         }
