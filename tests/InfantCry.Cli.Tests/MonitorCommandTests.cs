@@ -169,6 +169,36 @@ public sealed class MonitorCommandTests
     }
 
     [Test]
+    public void A_live_stream_with_no_data_stops_on_sigint()
+    {
+        // Nobody sends to this port: ffmpeg waits for packets and the monitor waits on ffmpeg's pipe, where a pending
+        // read does not end on cancellation (the monitor once hung here on Ctrl+C).
+        var monitor = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "infantcry.dll"), "monitor", $"rtp://127.0.0.1:{FreePort()}", "--models", Models })
+        {
+            monitor.ArgumentList.Add(a);
+        }
+
+        using Process listener = Process.Start(monitor)!;
+        Task<string> stderr = listener.StandardError.ReadToEndAsync();
+        Thread.Sleep(TimeSpan.FromSeconds(5));   // the models loaded, ffmpeg listening, the monitor reading its pipe
+        Assert.That(listener.HasExited, Is.False, "the monitor is still waiting for the stream");
+        using (Process kill = Process.Start("kill", ["-INT", listener.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            kill.WaitForExit();
+        }
+
+        bool stopped = listener.WaitForExit(TimeSpan.FromSeconds(30));
+        if (!stopped)
+        {
+            listener.Kill(entireProcessTree: true);
+        }
+
+        Assert.That(stopped, Is.True, "the monitor did not stop on SIGINT");
+        Assert.That(listener.ExitCode, Is.EqualTo(130), stderr.Result);
+    }
+
+    [Test]
     public void A_live_rtp_stream_served_by_ffmpeg_gives_the_cries_at_their_times()
     {
         string wav = MakeStream();
@@ -208,7 +238,13 @@ public sealed class MonitorCommandTests
             kill.WaitForExit();
         }
 
-        Assert.That(listener.WaitForExit(TimeSpan.FromSeconds(30)), Is.True, "the monitor did not stop on SIGINT");
+        bool stopped = listener.WaitForExit(TimeSpan.FromSeconds(30));
+        if (!stopped)
+        {
+            listener.Kill(entireProcessTree: true);   // not left listening after the test
+        }
+
+        Assert.That(stopped, Is.True, "the monitor did not stop on SIGINT");
         Assert.That(listener.ExitCode, Is.EqualTo(130), stderr.Result);
         JsonElement[] started = [.. stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(e => e.GetProperty("type").GetString() == "cry_started")];
