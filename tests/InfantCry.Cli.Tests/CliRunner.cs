@@ -33,15 +33,44 @@ public static class CliRunner
 
     public static CliRun Run(IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
+        ProcessStartInfo start = StartInfo(environment, defaultInterrupt: false, args);
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(s_timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"infantcry {string.Join(' ', args)} did not finish within {s_timeout}");
+        }
+
+        return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>
+    /// Starts <c>infantcry</c> and returns at once, for a command that runs until it is stopped (<c>monitor</c> on a
+    /// live stream): the caller reads its output and ends it. SIGINT is at its default disposition
+    /// (<c>env --default-signal=INT</c>), as a terminal's foreground program gets it: a test run started in the
+    /// background (<c>.ci/run &amp;</c>) passes SIGINT on ignored, and a program started so never sees Ctrl+C.
+    /// </summary>
+    public static Process Start(params string[] args) => Process.Start(StartInfo(null, defaultInterrupt: true, args))!;
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string?>? environment, bool defaultInterrupt, string[] args)
+    {
         string program = Path.Combine(AppContext.BaseDirectory, "infantcry.dll");
         Assert.That(File.Exists(program), Is.True, $"{program} is missing: the project reference should copy it");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(defaultInterrupt ? "env" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (defaultInterrupt)
+        {
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(program);
         foreach (string a in args)
@@ -56,16 +85,7 @@ public static class CliRunner
             start.Environment[key] = value;
         }
 
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(s_timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"infantcry {string.Join(' ', args)} did not finish within {s_timeout}");
-        }
-
-        return new CliRun(process.ExitCode, stdout.Result, stderr.Result);
+        return start;
     }
 }
 

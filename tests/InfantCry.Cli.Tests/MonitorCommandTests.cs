@@ -168,22 +168,6 @@ public sealed class MonitorCommandTests
         Assert.That(messages.Any(m => m.Topic == "infantcry/crib/score" && float.TryParse(m.Payload, System.Globalization.CultureInfo.InvariantCulture, out float s) && s is >= 0 and <= 1), Is.True);
     }
 
-    /// <summary>
-    /// Starts <c>infantcry monitor SOURCE --models ...</c> with SIGINT at its default disposition, as a terminal's
-    /// foreground program gets it: a test run started in the background (<c>.ci/run &amp;</c>) passes SIGINT on ignored,
-    /// and a program started with SIGINT ignored never sees Ctrl+C (both SIGINT tests failed that way).
-    /// </summary>
-    private static Process StartMonitor(string source)
-    {
-        var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { "--default-signal=INT", "dotnet", "exec", Path.Combine(AppContext.BaseDirectory, "infantcry.dll"), "monitor", source, "--models", Models })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        return Process.Start(psi)!;
-    }
-
     /// <summary>Sends SIGINT (Ctrl+C) and waits up to 30 s for the process to end; kills it when it does not, so that none is left running.</summary>
     private static bool Interrupt(Process process)
     {
@@ -205,7 +189,7 @@ public sealed class MonitorCommandTests
     public void A_live_stream_with_no_data_stops_on_sigint()
     {
         // Nobody sends to this port: ffmpeg waits for packets and the monitor waits on ffmpeg's pipe.
-        using Process listener = StartMonitor($"rtp://127.0.0.1:{FreePort()}");
+        using Process listener = CliRunner.Start("monitor", $"rtp://127.0.0.1:{FreePort()}", "--models", Models);
         Task<string> stderr = listener.StandardError.ReadToEndAsync();
         Thread.Sleep(TimeSpan.FromSeconds(5));   // the models loaded, ffmpeg listening, the monitor reading its pipe
         Assert.That(listener.HasExited, Is.False, "the monitor is still waiting for the stream");
@@ -219,7 +203,7 @@ public sealed class MonitorCommandTests
         string wav = MakeStream();
         List<CryEvent> expected = Expected(wav);
         int port = FreePort();
-        using Process listener = StartMonitor($"rtp://127.0.0.1:{port}");
+        using Process listener = CliRunner.Start("monitor", $"rtp://127.0.0.1:{port}", "--models", Models);
         Task<string> stdout = listener.StandardOutput.ReadToEndAsync();
         Task<string> stderr = listener.StandardError.ReadToEndAsync();
         Thread.Sleep(TimeSpan.FromSeconds(3));   // the monitor loads its models and ffmpeg starts listening

@@ -34,10 +34,7 @@ public sealed class FaceAligner
     /// <exception cref="ArgumentException">The landmarks are not 68 finite points or give an empty box, the image is a default view, or the destination is too short.</exception>
     public AlignmentGeometry Align(in ImageBuffer image, ReadOnlySpan<PointF> landmarks, Span<float> destination)
     {
-        if (image.Width < 1 || image.Height < 1)
-        {
-            throw new ArgumentException("The image is empty (a default ImageBuffer); construct it with its pixels and size.", nameof(image));
-        }
+        ImageGuard.NotEmpty(image, nameof(image));
 
         if (destination.Length < OutputLength)
         {

@@ -71,11 +71,7 @@ public static class Letterbox
     /// <exception cref="ArgumentOutOfRangeException">Width or height is below 1.</exception>
     public static LetterboxTransform Prepare(in ImageBuffer image, Span<float> tensor, int width, int height, ChannelOrder order, float mean, float scale, float padValue)
     {
-        if (image.Width < 1 || image.Height < 1)
-        {
-            throw new ArgumentException("The image is empty (a default ImageBuffer); construct it with its pixels and size.", nameof(image));
-        }
-
+        ImageGuard.NotEmpty(image, nameof(image));
         ImageGuard.Plane(tensor.Length, width, height, 3, nameof(tensor));
         double s = Math.Min((double)width / image.Width, (double)height / image.Height);
         int cw = Math.Clamp((int)Math.Round(image.Width * s), 1, width);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Drawing;
 using InfantCry.Abstractions.Faces;
 using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Imaging;
 
 namespace InfantCry.Vision.Faces;
 
@@ -87,11 +88,7 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="first"/> is outside the list of angles, or <paramref name="count"/> is negative.</exception>
     public void DetectPasses(in ImageBuffer image, int first, int count, ICollection<FaceDetection> candidates, CancellationToken cancellationToken = default)
     {
-        if (image.Width < 1 || image.Height < 1)
-        {
-            throw new ArgumentException("The image is empty (a default ImageBuffer); construct it with its pixels and size.", nameof(image));
-        }
-
+        ImageGuard.NotEmpty(image, nameof(image));
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentOutOfRangeException.ThrowIfNegative(first);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(first, Options.Angles.Count);
@@ -150,11 +147,7 @@ public sealed class RotatingFaceDetector : IFaceDetector, IDisposable
     /// <exception cref="ArgumentNullException"><paramref name="candidates"/> is null.</exception>
     public IReadOnlyList<FaceDetection> Settle(in ImageBuffer image, IEnumerable<FaceDetection> candidates, float expectedRoll, CancellationToken cancellationToken = default)
     {
-        if (image.Width < 1 || image.Height < 1)
-        {
-            throw new ArgumentException("The image is empty (a default ImageBuffer); construct it with its pixels and size.", nameof(image));
-        }
-
+        ImageGuard.NotEmpty(image, nameof(image));
         ArgumentNullException.ThrowIfNull(candidates);
         List<FaceDetection> merged = Merge([.. candidates], Options.MergeIoU, Options.AmbiguityMargin, expectedRoll);
         if (Refiner is null)

@@ -1,3 +1,5 @@
+using InfantCry.Abstractions.Imaging;
+
 namespace InfantCry.Vision.Imaging;
 
 /// <summary>Argument checks shared by the imaging kernels; messages say what was wrong.</summary>
@@ -15,6 +17,15 @@ internal static class ImageGuard
         if (length < needed)
         {
             throw new ArgumentException($"The {what} buffer holds {length} values but a {width}x{height} image with {channels} channel(s) needs {needed}.", what);
+        }
+    }
+
+    /// <summary>Checks that an image is not a default (empty) <see cref="ImageBuffer"/>.</summary>
+    public static void NotEmpty(in ImageBuffer image, string what)
+    {
+        if (image.Width < 1 || image.Height < 1)
+        {
+            throw new ArgumentException("The image is empty (a default ImageBuffer); construct it with its pixels and size.", what);
         }
     }
 

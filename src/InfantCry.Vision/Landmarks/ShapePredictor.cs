@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Drawing;
 using InfantCry.Abstractions.Errors;
 using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Imaging;
 
 namespace InfantCry.Vision.Landmarks;
 
@@ -207,11 +208,7 @@ public sealed class ShapePredictor
 
     private void Predict(in ImageBuffer image, RectangleF face, Span<PointF> landmarks, Span<int> leaves, Roll roll, bool bilinear)
     {
-        if (image.Width < 1)
-        {
-            throw new ArgumentException("The image is empty (a default ImageBuffer); create it with its constructor.", nameof(image));
-        }
-
+        ImageGuard.NotEmpty(image, nameof(image));
         ValidateFace(face);
         if (landmarks.Length < PartCount)
         {

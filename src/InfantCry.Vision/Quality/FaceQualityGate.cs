@@ -1,6 +1,7 @@
 using System.Drawing;
 using InfantCry.Abstractions.Faces;
 using InfantCry.Abstractions.Imaging;
+using InfantCry.Vision.Imaging;
 
 namespace InfantCry.Vision.Quality;
 
@@ -37,16 +38,14 @@ public sealed class FaceQualityGate
             throw new ArgumentException($"Expected {LandmarkCount} landmarks (iBUG 300-W order), got {landmarks.Length}.", nameof(landmarks));
         }
 
-        if (image.Width < 1 || image.Height < 1)
-        {
-            throw new ArgumentException("The image is empty (a default ImageBuffer); construct it with its pixels and size.", nameof(image));
-        }
+        ImageGuard.NotEmpty(image, nameof(image));
 
         float iod = Distance(landmarks[36], landmarks[45]);
+        PointF rightEye = Mean(landmarks.Slice(36, 6)), leftEye = Mean(landmarks.Slice(42, 6));
         float disagreement = float.NaN;
         if (face.KeyPoints.Count >= 5)
         {
-            ReadOnlySpan<PointF> ours = [Mean(landmarks.Slice(36, 6)), Mean(landmarks.Slice(42, 6)), landmarks[30], landmarks[48], landmarks[54]];
+            ReadOnlySpan<PointF> ours = [rightEye, leftEye, landmarks[30], landmarks[48], landmarks[54]];
             float sum = 0;
             for (int i = 0; i < 5; i++)
             {
@@ -62,14 +61,15 @@ public sealed class FaceQualityGate
         (float x0, float y0, float x1, float y1) = Bounds(landmarks);
         float eye = iod / 6, step = MathF.Max(1f, iod / 48);
         float whole = MathF.Max(Gradient(image, x0, y0, x1, y1, step), 1e-6f);
-        float detail = float.PositiveInfinity;
-        for (int i = 0; i < 4 && (i < 2 || face.KeyPoints.Count >= 2); i++)
+        float detail = MathF.Min(Gradient(image, rightEye, eye, step), Gradient(image, leftEye, eye, step));
+        if (face.KeyPoints.Count >= 2)
         {
             // The detector's eyes too (YuNet's): over a covered eye both models can guess an eye from the rest of the
             // face, and the landmarks' guess may land beside the cover where the detector's does not.
-            PointF e = i switch { 0 => Mean(landmarks.Slice(36, 6)), 1 => Mean(landmarks.Slice(42, 6)), _ => face.KeyPoints[i - 2] };
-            detail = MathF.Min(detail, Gradient(image, e.X - eye, e.Y - eye, e.X + eye, e.Y + eye, step) / whole);
+            detail = MathF.Min(detail, MathF.Min(Gradient(image, face.KeyPoints[0], eye, step), Gradient(image, face.KeyPoints[1], eye, step)));
         }
+
+        detail /= whole;
 
         return new FaceQuality
         {
@@ -192,6 +192,10 @@ public sealed class FaceQualityGate
 
         return n == 0 ? 0f : (float)(sum / n);
     }
+
+    /// <summary>Mean gray gradient magnitude over the square of half-side <paramref name="half"/> around <paramref name="centre"/>.</summary>
+    private static float Gradient(in ImageBuffer image, PointF centre, float half, float step) =>
+        Gradient(image, centre.X - half, centre.Y - half, centre.X + half, centre.Y + half, step);
 
     /// <summary>Mean |4-neighbour Laplacian| on a grid of step IOD / 24 (at least 1 pixel) over the landmarks' box from the brows to the chin.</summary>
     private static float Sharpness(in ImageBuffer image, ReadOnlySpan<PointF> landmarks, float iod)
